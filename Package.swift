@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Keyprint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "keyprint", targets: ["keyprint"]),
+        .library(name: "KeyprintCore", targets: ["KeyprintCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // FFmpeg's C libraries, found through pkg-config. Only the Decode layer imports this.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libswscale libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "pkg-config"])]
+        ),
+        .target(
+            name: "KeyprintCore",
+            dependencies: [
+                "CFFmpeg",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "keyprint",
+            dependencies: [
+                "KeyprintCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "KeyprintCoreTests",
+            dependencies: ["KeyprintCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,84 @@
+/// A PDQ hash with its quality (0…100): how much gradient the image has. Below about 50 a
+/// hash says little (flat, black or nearly uniform frames).
+public struct PDQResult: Sendable, Equatable {
+    public var hash: PDQHash
+    public var quality: Int
+    /// The 16×16 DCT the hash thresholds; dihedral variants derive from it.
+    public var dct: DCT16
+
+    /// The hash of the image transformed by `transform`, from the same DCT (no re-hashing).
+    public func hash(_ transform: DihedralTransform) -> PDQHash {
+        transform == .identity ? hash : dct.transformed(transform).hash()
+    }
+}
+
+/// PDQ, from ThreatExchange's published algorithm: luma → two Jarosz box-filter passes →
+/// decimate to 64×64 → quality from gradients → 16×16 low-frequency DCT → threshold at the
+/// median. One hasher per task: it keeps scratch buffers between calls.
+public final class PDQHasher {
+    private var buffer: [Float] = []
+    private var scratch: [Float] = []
+    private var small = [Float](repeating: 0, count: 64 * 64)
+    private var partial = [Float](repeating: 0, count: 16 * 64)
+
+    public init() {}
+
+    /// Hashes a luma plane (values 0…255, row-major, `width × height`).
+    public func hash(luma pixels: [Float], width: Int, height: Int) -> PDQResult {
+        precondition(width > 0 && height > 0 && pixels.count == width * height, "luma plane does not match its size")
+        let count = width * height
+        if buffer.count < count {
+            buffer = [Float](repeating: 0, count: count)
+            scratch = [Float](repeating: 0, count: count)
+        }
+        buffer.withUnsafeMutableBufferPointer { image in
+            scratch.withUnsafeMutableBufferPointer { temp in
+                pixels.withUnsafeBufferPointer { source in
+                    image.baseAddress!.update(from: source.baseAddress!, count: count)
+                }
+                JaroszFilter.apply(image.baseAddress!, scratch: temp.baseAddress!, rows: height, cols: width)
+                small.withUnsafeMutableBufferPointer { out in
+                    Self.decimate(image.baseAddress!, rows: height, cols: width, into: out.baseAddress!)
+                }
+            }
+        }
+        let quality = Self.quality(small)
+        let dct = DCT16(of: small, partial: &partial)
+        return PDQResult(hash: dct.hash(), quality: quality, dct: dct)
+    }
+
+    public func hash(_ frame: LumaFrame) -> PDQResult {
+        hash(luma: frame.pixels, width: frame.width, height: frame.height)
+    }
+
+    /// Picks the centre sample of each of 64×64 cells.
+    static func decimate(_ image: UnsafeMutablePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<64 {
+            let row = Int((Double(i) + 0.5) * Double(rows) / 64)
+            for j in 0..<64 {
+                let col = Int((Double(j) + 0.5) * Double(cols) / 64)
+                out[i * 64 + j] = image[row * cols + col]
+            }
+        }
+    }
+
+    /// Sum of absolute neighbour differences (as integer percentages of full scale), / 90, capped at 100.
+    static func quality(_ image: [Float]) -> Int {
+        var gradientSum = 0
+        image.withUnsafeBufferPointer { p in
+            for i in 0..<63 {
+                for j in 0..<64 {
+                    let d = Int((p[i * 64 + j] - p[(i + 1) * 64 + j]) * 100 / 255)
+                    gradientSum += abs(d)
+                }
+            }
+            for i in 0..<64 {
+                for j in 0..<63 {
+                    let d = Int((p[i * 64 + j] - p[i * 64 + j + 1]) * 100 / 255)
+                    gradientSum += abs(d)
+                }
+            }
+        }
+        return min(gradientSum / 90, 100)
+    }
+}
