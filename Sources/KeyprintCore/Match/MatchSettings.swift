@@ -1,0 +1,34 @@
+/// The knobs of matching. Defaults follow vPDQ (radius 31, quality 50) and
+/// shared/NOTES-matching.md (slopes 0.5…2, drop frames that match 3+ other videos).
+public struct MatchSettings: Sendable, Equatable {
+    /// Largest Hamming distance (of 256 bits) at which two frame hashes match.
+    public var thresholdBits: Int = 31
+    /// Frames below this PDQ quality (black, flat, blurred) are ignored on both sides.
+    public var minQuality: Int = 50
+    /// Shortest segment kept, in seconds of query time.
+    public var minDuration: Double = 3.0
+    /// Fewest distinct query frames a segment must have.
+    public var minMatchedFrames: Int = 3
+    /// Reference speed relative to the query that alignment tries (rt ≈ slope × qt + offset).
+    public var slopes: [Double] = [0.5, 2.0 / 3.0, 0.75, 0.8, 1.0, 1.25, 4.0 / 3.0, 1.5, 2.0]
+    /// Width of the offset histogram bins, seconds.
+    public var offsetBin: Double = 1.0
+    /// How far (seconds of reference time) a frame match may lie off the segment's line.
+    public var offsetTolerance: Double = 1.0
+    /// Longest run of query time without a matching frame that a segment bridges, seconds.
+    public var maxGap: Double = 4.0
+    /// A query frame whose hash matches frames of this many different other videos or more is
+    /// not used at all (a shared opening screen, black, a logo); below it, it counts 1/df.
+    public var maxDocumentFrequency: Int = 3
+
+    public init() {}
+
+    public init(thresholdBits: Int = 31, minQuality: Int = 50, minDuration: Double = 3.0,
+                minMatchedFrames: Int = 3, maxDocumentFrequency: Int = 3) {
+        self.thresholdBits = thresholdBits
+        self.minQuality = minQuality
+        self.minDuration = minDuration
+        self.minMatchedFrames = minMatchedFrames
+        self.maxDocumentFrequency = maxDocumentFrequency
+    }
+}

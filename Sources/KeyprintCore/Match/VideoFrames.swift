@@ -1,0 +1,15 @@
+/// One video's sampled frame hashes as the matcher sees them: an id the caller chooses (the
+/// store's file id) and the frames in time order. `regionFrames`, when present, are the hashes
+/// of the detected content region (the remote pane, the picture inside letterbox bars) of the
+/// same sampled frames, at the same timestamps.
+public struct VideoFrames: Sendable, Equatable {
+    public var videoID: Int64
+    public var frames: [FrameHash]
+    public var regionFrames: [FrameHash]
+
+    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = []) {
+        self.videoID = videoID
+        self.frames = frames
+        self.regionFrames = regionFrames
+    }
+}

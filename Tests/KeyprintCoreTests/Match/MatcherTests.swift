@@ -1,0 +1,175 @@
+import Testing
+@testable import KeyprintCore
+
+@Suite struct MatcherTests {
+    let a = SyntheticRecording(seconds: 120, seed: 1)
+    let b = SyntheticRecording(seconds: 120, seed: 2)
+
+    func unrelated(_ id: Int64, seconds: Double = 60) -> VideoFrames {
+        VideoFrames(videoID: id, frames: SyntheticRecording(seconds: seconds, seed: 1000 + UInt64(id)).frames(from: 0, duration: seconds))
+    }
+
+    func expectClose(_ x: Double, _ y: Double, within tolerance: Double = 1.0, _ what: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(abs(x - y) <= tolerance, "\(what): \(x) vs expected \(y)", sourceLocation: sourceLocation)
+    }
+
+    @Test func identicalSequencesGiveOneFullSegment() throws {
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60, seed: 1))
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 0, duration: 60, seed: 2))
+        let segments = Matcher(references: [reference, unrelated(3)]).match(query: query)
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        #expect(s.referenceVideoID == 1)
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 59, "query end")
+        expectClose(s.referenceStart, 0, "reference start"); expectClose(s.referenceEnd, 59, "reference end")
+        expectClose(s.slope, 1, within: 0.02, "slope")
+        #expect(s.transform == .none)
+        #expect(s.matchedFrames >= 55)
+        #expect(s.meanDistance <= 14)
+    }
+
+    @Test func offsetCopyGivesTheRightOffsets() throws {
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
+        // Query: 10 s of other material, then reference 40…70 s.
+        let query = VideoFrames(videoID: 2, frames: concatenate([
+            SyntheticRecording(seconds: 10, seed: 99).frames(from: 0, duration: 10),
+            a.frames(from: 40, duration: 30, seed: 3),
+        ]))
+        let segments = Matcher(references: [reference]).match(query: query)
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        expectClose(s.queryStart, 10, "query start"); expectClose(s.queryEnd, 39, "query end")
+        expectClose(s.referenceStart, 40, "reference start"); expectClose(s.referenceEnd, 69, "reference end")
+    }
+
+    @Test func spedUpCopyGivesSlopeAndSpans() throws {
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
+        // The query plays reference 10 s … 50 s at 1.25×: 32 s of query.
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 10, duration: 32, speed: 1.25, seed: 4))
+        let segments = Matcher(references: [reference]).match(query: query)
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        expectClose(s.slope, 1.25, within: 0.03, "slope")
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 31, "query end")
+        expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 48.75, "reference end")
+    }
+
+    @Test(arguments: [0.5, 0.8, 1.1, 1.5, 2.0])
+    func otherSpeedsAlign(speed: Double) throws {
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 120))
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 5, duration: 20 / speed + 10, speed: speed, seed: 5))
+        let segments = Matcher(references: [reference]).match(query: query)
+        let s = try #require(segments.first)
+        #expect(segments.count == 1)
+        expectClose(s.slope, speed, within: 0.05, "slope")
+        expectClose(s.referenceStart, 5, "reference start")
+        expectClose(s.referenceEnd, 5 + speed * s.queryEnd, "reference end")
+    }
+
+    @Test func compilationGivesTwoSegments() throws {
+        let refA = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
+        let refB = VideoFrames(videoID: 2, frames: b.frames(from: 0, duration: 100))
+        // 20 s of A from 5 s, then 15 s of B from 30 s, then 10 s of unrelated material, then
+        // 12 s of A again from 70 s.
+        let query = VideoFrames(videoID: 3, frames: concatenate([
+            a.frames(from: 5, duration: 20, seed: 6),
+            b.frames(from: 30, duration: 15, seed: 7),
+            SyntheticRecording(seconds: 10, seed: 77).frames(from: 0, duration: 10),
+            a.frames(from: 70, duration: 12, seed: 8),
+        ]))
+        let segments = Matcher(references: [refA, refB, unrelated(4)]).match(query: query)
+            .sorted { $0.queryStart < $1.queryStart }
+        #expect(segments.count == 3)
+        guard segments.count == 3 else { return }
+        let expected: [(Int64, Double, Double, Double, Double)] = [
+            (1, 0, 19, 5, 24), (2, 20, 34, 30, 44), (1, 45, 56, 70, 81),
+        ]
+        for (s, e) in zip(segments, expected) {
+            #expect(s.referenceVideoID == e.0)
+            expectClose(s.queryStart, e.1, "query start"); expectClose(s.queryEnd, e.2, "query end")
+            expectClose(s.referenceStart, e.3, "reference start"); expectClose(s.referenceEnd, e.4, "reference end")
+        }
+    }
+
+    @Test func gapsOfAFewSecondsAreBridged() throws {
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60))
+        var frames = a.frames(from: 0, duration: 60, seed: 9)
+        var rng = SplitMix64(seed: 31337)
+        // Three seconds of corrupted frames in the middle: no match there.
+        for i in 30..<33 { frames[i].hash = PDQHash.random(using: &rng); frames[i].mirrorHash = frames[i].hash }
+        let segments = Matcher(references: [reference]).match(query: VideoFrames(videoID: 2, frames: frames))
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 59, "query end")
+    }
+
+    @Test func mirroredCopyReportsMirror() throws {
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60))
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 10, duration: 30, mirrored: true, seed: 10))
+        let segments = Matcher(references: [reference]).match(query: query)
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        #expect(s.transform == .mirror)
+        expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 39, "reference end")
+    }
+
+    @Test func regionHashesReportCrop() throws {
+        // The reference is a full capture whose content region is recording a; the query is
+        // the crop to that region, so its whole-frame hash matches only the reference's region hash.
+        let chrome = SyntheticRecording(seconds: 60, seed: 555)
+        let reference = VideoFrames(videoID: 1, frames: chrome.frames(from: 0, duration: 60),
+                                    regionFrames: a.frames(from: 0, duration: 60))
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 0, duration: 40, seed: 11))
+        let s = try #require(Matcher(references: [reference]).match(query: query).first)
+        #expect(s.transform == .crop)
+        expectClose(s.queryEnd, 39, "query end")
+    }
+
+    @Test func sharedOpeningScreenDoesNotLink() {
+        // Six unrelated calls that all open on the same 8-second "Connecting…" screen.
+        let opening = SyntheticRecording(seconds: 8, seed: 4242, bitsPerStep: 1)
+        let videos = (1...6).map { id in
+            VideoFrames(videoID: Int64(id), frames: concatenate([
+                opening.frames(from: 0, duration: 8, seed: UInt64(id)),
+                SyntheticRecording(seconds: 50, seed: 300 + UInt64(id)).frames(from: 0, duration: 50),
+            ]))
+        }
+        let matcher = Matcher(references: videos)
+        for v in videos { #expect(matcher.match(query: v).isEmpty, "video \(v.videoID) linked by its opening") }
+        // Without the document-frequency rule the opening screen would link them.
+        var settings = MatchSettings()
+        settings.maxDocumentFrequency = .max
+        #expect(!Matcher(references: videos, settings: settings).match(query: videos[0]).isEmpty)
+    }
+
+    @Test func flatAndLowQualityFramesDoNotLink() {
+        // Two unrelated videos with 15 s of identical black frames (quality 0) and of a
+        // low-quality blur (quality 40) in the middle.
+        func video(_ id: Int64) -> VideoFrames {
+            let own = SyntheticRecording(seconds: 60, seed: 600 + UInt64(id))
+            let black = (0..<15).map { FrameHash(index: $0, timestamp: Double($0), quality: 0, hash: .zero, mirrorHash: .zero) }
+            let blur = SyntheticRecording(seconds: 15, seed: 4343, bitsPerStep: 1).frames(from: 0, duration: 15, noise: 2, quality: 40, seed: UInt64(id))
+            return VideoFrames(videoID: id, frames: concatenate([own.frames(from: 0, duration: 20), black, blur, own.frames(from: 20, duration: 20)]))
+        }
+        let videos = [video(1), video(2)]
+        let matcher = Matcher(references: videos)
+        #expect(matcher.match(query: videos[0]).isEmpty)
+        #expect(matcher.match(query: videos[1]).isEmpty)
+        // The same frames at good quality would link: the filter is what stops it.
+        var settings = MatchSettings()
+        settings.minQuality = 0
+        #expect(!Matcher(references: videos, settings: settings).match(query: videos[0]).isEmpty)
+    }
+
+    @Test func unrelatedVideosGiveNoSegment() {
+        let videos = (1...10).map { unrelated(Int64($0), seconds: 90) }
+        let matcher = Matcher(references: videos)
+        for v in videos { #expect(matcher.match(query: v).isEmpty) }
+    }
+
+    @Test func aQueryNeverMatchesItself() {
+        let v = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 30))
+        #expect(Matcher(references: [v]).match(query: v).isEmpty)
+    }
+}
