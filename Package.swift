@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "keyprint", targets: ["keyprint"]),
+        .executable(name: "keyprint-bench", targets: ["KeyprintBench"]),
         .library(name: "KeyprintCore", targets: ["KeyprintCore"]),
     ],
     dependencies: [
@@ -35,6 +36,12 @@ let package = Package(
                 "KeyprintCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Index and matching benchmarks (scripts/bench-index); prints tables, asserts nothing.
+        .executableTarget(
+            name: "KeyprintBench",
+            dependencies: ["KeyprintCore"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .testTarget(
             name: "KeyprintCoreTests",

@@ -115,6 +115,22 @@ public struct HammingIndex: HammingSearching {
         }
     }
 
+    /// How many stored entries a search at `radius` would verify (bucket sizes summed over all
+    /// probed keys, repeats included): the work a search does beyond its probes. For benchmarks.
+    public func candidateCount(of query: PDQHash, radius: Int) -> Int {
+        guard radius >= 0, !hashes.isEmpty else { return 0 }
+        let k = Self.chunkRadius(for: radius)
+        if k >= 16 || Self.probesPerChunk(radius: radius) * Self.chunkCount > hashes.count { return hashes.count }
+        var total = 0
+        for c in 0..<Self.chunkCount {
+            let base = c * (Self.keyCount + 1)
+            Self.forEachKey(near: query.chunk16(c), within: k) { key in
+                total += Int(offsets[base + Int(key) + 1] - offsets[base + Int(key)])
+            }
+        }
+        return total
+    }
+
     /// Calls `body` with every 16-bit value within `k` bits of `key`, each exactly once.
     @inline(__always)
     static func forEachKey(near key: UInt16, within k: Int, _ body: (UInt16) -> Void) {
