@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import KeyprintCore
+
+/// Synthetic luma thumbnails for the region detectors.
+struct SyntheticLayout {
+    var width: Int
+    var height: Int
+    /// Static texture: a fixed pattern that never changes.
+    static func chrome(_ x: Int, _ y: Int) -> Float { y < 8 ? 200 : ((x / 4 + y / 4) % 2 == 0 ? 60 : 90) }
+    /// Moving content: a travelling wave, different on every frame.
+    static func moving(_ x: Int, _ y: Int, _ t: Int) -> Float {
+        Float(128 + 100 * sin(Double(x) * 0.7 + Double(y) * 0.45 + Double(t) * 1.3))
+    }
+
+    func frames(count: Int, _ pixel: (Int, Int, Int) -> Float) -> [LumaFrame] {
+        (0..<count).map { t in
+            var p = [Float](repeating: 0, count: width * height)
+            for y in 0..<height { for x in 0..<width { p[y * width + x] = pixel(x, y, t) } }
+            return LumaFrame(index: t, timestamp: Double(t), width: width, height: height, pixels: p)
+        }
+    }
+}
+
+@Suite struct ActiveRegionDetectorTests {
+    func expectRect(_ r: NormalizedRect?, x: Int, y: Int, w: Int, h: Int, of width: Int, _ height: Int,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let r = try #require(r, sourceLocation: sourceLocation)
+        let px = r.pixels(frameWidth: width, frameHeight: height)
+        #expect(abs(px.x - x) <= 1 && abs(px.y - y) <= 1 && abs(px.width - w) <= 1 && abs(px.height - h) <= 1,
+                "got \(px), expected (\(x), \(y), \(w), \(h))", sourceLocation: sourceLocation)
+    }
+
+    @Test func findsTheRemotePaneInsideStaticChrome() throws {
+        let layout = SyntheticLayout(width: 96, height: 54)
+        let frames = layout.frames(count: 12) { x, y, t in
+            // A blinking 1-pixel clock in the top bar: a speck the opening removes.
+            if x == 90 && y == 3 { return t % 2 == 0 ? 0 : 255 }
+            // The self-view picture-in-picture, small and moving.
+            if (80...89).contains(x) && (44...51).contains(y) { return SyntheticLayout.moving(x, y, t + 5) }
+            // The remote pane.
+            if (20...69).contains(x) && (12...47).contains(y) { return SyntheticLayout.moving(x, y, t) }
+            return SyntheticLayout.chrome(x, y)
+        }
+        try expectRect(ActiveRegionDetector().detect(frames), x: 20, y: 12, w: 50, h: 36, of: 96, 54)
+    }
+
+    @Test func findsThePictureInsideBlackBars() throws {
+        let layout = SyntheticLayout(width: 64, height: 64)
+        let frames = layout.frames(count: 10) { x, y, t in (14...49).contains(y) ? SyntheticLayout.moving(x, y, t) : 16 }
+        try expectRect(ActiveRegionDetector().detect(frames), x: 0, y: 14, w: 64, h: 36, of: 64, 64)
+    }
+
+    @Test func staticVideoHasNoActiveRegion() {
+        let layout = SyntheticLayout(width: 64, height: 36)
+        let frames = layout.frames(count: 10) { x, y, _ in SyntheticLayout.chrome(x, y) }
+        #expect(ActiveRegionDetector().detect(frames) == nil)
+        #expect(ActiveRegionDetector().detect(Array(frames.prefix(1))) == nil)
+        #expect(ActiveRegionDetector().detect([]) == nil)
+    }
+
+    @Test func wholeFrameMotionGivesTheWholeFrame() throws {
+        let layout = SyntheticLayout(width: 48, height: 27)
+        let frames = layout.frames(count: 8) { x, y, t in SyntheticLayout.moving(x, y, t) }
+        #expect(try #require(ActiveRegionDetector().detect(frames)).isFull)
+    }
+}
+
+@Suite struct LetterboxDetectorTests {
+    let layout = SyntheticLayout(width: 64, height: 64)
+
+    @Test func blackLetterboxBarsAreRemoved() {
+        let frames = layout.frames(count: 6) { x, y, t in (14...49).contains(y) ? SyntheticLayout.moving(x, y, t) : 16 }
+        let r = LetterboxDetector().detect(frames)
+        #expect(r.pixels(frameWidth: 64, frameHeight: 64) == (0, 14, 64, 36))
+    }
+
+    @Test func blurredPillarboxBarsAreRemoved() {
+        // A portrait-style re-upload: blurred, slowly varying fill left and right of the picture.
+        let frames = layout.frames(count: 6) { x, y, t in
+            (16...47).contains(x) ? SyntheticLayout.moving(x, y, t) : 90 + 0.3 * Float(y) + 0.2 * Float(x % 16) + Float(t)
+        }
+        let r = LetterboxDetector().detect(frames)
+        #expect(r.pixels(frameWidth: 64, frameHeight: 64) == (16, 0, 32, 64))
+    }
+
+    @Test func barsOnAllSidesAreRemoved() {
+        let frames = layout.frames(count: 4) { x, y, t in
+            (8...55).contains(x) && (10...53).contains(y) ? SyntheticLayout.moving(x, y, t) : 0
+        }
+        #expect(LetterboxDetector().detect(frames).pixels(frameWidth: 64, frameHeight: 64) == (8, 10, 48, 44))
+    }
+
+    @Test func pictureWithoutBarsIsLeftWhole() {
+        let frames = layout.frames(count: 4) { x, y, t in SyntheticLayout.moving(x, y, t) }
+        #expect(LetterboxDetector().detect(frames) == .full)
+    }
+
+    @Test func blackVideoGivesNoEvidence() {
+        let frames = layout.frames(count: 4) { _, _, _ in 0 }
+        #expect(LetterboxDetector().detect(frames) == .full)
+        #expect(LetterboxDetector().detect([]) == .full)
+    }
+}
