@@ -1,19 +1,21 @@
 import Foundation
 import KeyprintCore
 
-// keyprint-bench [index|match|all] [--sizes 10000,100000,1000000] [--queries 1000]
+// keyprint-bench [index|match|all] [--sizes 10000,100000,1000000] [--queries 1000] [--verbose]
 // Prints Markdown tables on stdout. No thresholds: the figures go into BENCHMARKS.md.
 var mode = "all"
 var sizes = [10_000, 100_000, 1_000_000]
 var queries = 1_000
+var verbose = false
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
     case "index", "match", "all": mode = a
     case "--sizes": sizes = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--queries": queries = Int(arguments.popFirst() ?? "") ?? queries
+    case "--verbose": verbose = true
     default:
-        print("usage: keyprint-bench [index|match|all] [--sizes N,N,…] [--queries N]")
+        print("usage: keyprint-bench [index|match|all] [--sizes N,N,…] [--queries N] [--verbose]")
         exit(2)
     }
 }
@@ -26,6 +28,6 @@ if mode == "index" || mode == "all" {
 if mode == "match" || mode == "all" {
     let stored = sizes.max() ?? 1_000_000
     print("Match: one hour of query video (3,600 frames, 12 planted 45-s excerpts: 2 at 1.25×, 2 mirrored) against \(stored) stored video-like frames.\n")
-    print(MatchBenchmark.run(storedFrames: stored, queryFrames: 3_600, bruteSample: 200))
+    print(MatchBenchmark.run(storedFrames: stored, queryFrames: 3_600, bruteSample: 200, verbose: verbose))
     print()
 }

@@ -53,16 +53,46 @@ public struct SegmentAligner: Sendable {
             pool.removeAll { m in
                 if used.contains(m.queryFrame << 32 | m.referenceFrame) { return true }
                 if peak.members.contains(m.queryFrame << 32 | m.referenceFrame) { return true }
-                return accepted.contains { s in
-                    m.queryTime >= s.queryStart - 1e-9 && m.queryTime <= s.queryEnd + 1e-9
-                        && m.referenceTime >= min(s.referenceStart, s.referenceEnd) - settings.offsetTolerance
-                        && m.referenceTime <= max(s.referenceStart, s.referenceEnd) + settings.offsetTolerance
-                }
+                return accepted.contains { s in covers(s, m) }
             }
             found += accepted
             if pool.count == before { break }
         }
-        return found.sorted { ($0.queryStart, $0.referenceStart) < ($1.queryStart, $1.referenceStart) }
+        return withoutFringes(found).sorted { ($0.queryStart, $0.referenceStart) < ($1.queryStart, $1.referenceStart) }
+    }
+
+    /// Reference-side margin around a segment within which leftover matches of its query
+    /// frames are the same content seen a little earlier or later (slowly changing video), not
+    /// another occurrence: `maxGap` plus the line tolerance.
+    private var fringeMargin: Double { settings.maxGap + settings.offsetTolerance }
+
+    /// Whether match `m` lies in segment `s`'s box: its query span, and its reference span
+    /// widened by the fringe margin.
+    private func covers(_ s: MatchSegment, _ m: FrameMatch) -> Bool {
+        m.queryTime >= s.queryStart - 1e-9 && m.queryTime <= s.queryEnd + 1e-9
+            && m.referenceTime >= min(s.referenceStart, s.referenceEnd) - fringeMargin
+            && m.referenceTime <= max(s.referenceStart, s.referenceEnd) + fringeMargin
+    }
+
+    /// Drops a segment that lies mostly (half of its query span or more) inside the query span
+    /// of a higher-scoring segment of the pair when the latter's reference span, widened by the
+    /// fringe margin, reaches it, or when it scores under a quarter of it: the edge of a slowly
+    /// changing match, picked up again at a slightly wrong speed. A genuine second occurrence
+    /// of the same query frames in the reference scores about as high and stays.
+    private func withoutFringes(_ segments: [MatchSegment]) -> [MatchSegment] {
+        let ranked = segments.sorted { $0.score > $1.score }
+        var kept: [MatchSegment] = []
+        for s in ranked {
+            let isFringe = kept.contains { k in
+                let overlap = min(s.queryEnd, k.queryEnd) - max(s.queryStart, k.queryStart)
+                let refLo = min(k.referenceStart, k.referenceEnd) - fringeMargin
+                let refHi = max(k.referenceStart, k.referenceEnd) + fringeMargin
+                let refInside = max(s.referenceStart, s.referenceEnd) >= refLo && min(s.referenceStart, s.referenceEnd) <= refHi
+                return overlap >= 0.5 * max(s.queryDuration, 1e-9) && (refInside || s.score < 0.25 * k.score)
+            }
+            if !isFringe { kept.append(s) }
+        }
+        return kept
     }
 
     struct Line {

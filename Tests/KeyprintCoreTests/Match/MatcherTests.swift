@@ -67,6 +67,40 @@ import Testing
         expectClose(s.referenceEnd, 5 + speed * s.queryEnd, "reference end")
     }
 
+    @Test(arguments: [1.0, 1.25])
+    func slowlyChangingContentGivesOneSegmentWithoutFringes(speed: Double) throws {
+        // 1 bit per 0.25 s: frames up to ~6 s apart are within the radius, so every query
+        // frame also matches reference frames seconds before and after the true one.
+        let slow = SyntheticRecording(seconds: 120, seed: 12, bitsPerStep: 1)
+        let reference = VideoFrames(videoID: 1, frames: slow.frames(from: 0, duration: 120))
+        let query = VideoFrames(videoID: 2, frames: concatenate([
+            SyntheticRecording(seconds: 20, seed: 13).frames(from: 0, duration: 20),
+            slow.frames(from: 30, duration: 40, speed: speed, seed: 14),
+            SyntheticRecording(seconds: 20, seed: 15).frames(from: 0, duration: 20),
+        ]))
+        let segments = Matcher(references: [reference]).match(query: query)
+        #expect(segments.count == 1, "\(segments)")
+        let s = try #require(segments.first)
+        expectClose(s.queryStart, 20, "query start"); expectClose(s.queryEnd, 59, "query end")
+        expectClose(s.referenceStart, 30, "reference start"); expectClose(s.referenceEnd, 30 + speed * 39, "reference end")
+    }
+
+    @Test func clipRepeatedInTheReferenceGivesBothOccurrences() throws {
+        // The reference is itself a compilation that shows the same 30 s twice.
+        let reference = VideoFrames(videoID: 1, frames: concatenate([
+            a.frames(from: 10, duration: 30, seed: 16),
+            SyntheticRecording(seconds: 20, seed: 17).frames(from: 0, duration: 20),
+            a.frames(from: 10, duration: 30, seed: 18),
+        ]))
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 10, duration: 30, seed: 19))
+        let segments = Matcher(references: [reference]).match(query: query).sorted { $0.referenceStart < $1.referenceStart }
+        #expect(segments.count == 2)
+        guard segments.count == 2 else { return }
+        expectClose(segments[0].referenceStart, 0, "first occurrence start"); expectClose(segments[0].referenceEnd, 29, "first occurrence end")
+        expectClose(segments[1].referenceStart, 50, "second occurrence start"); expectClose(segments[1].referenceEnd, 79, "second occurrence end")
+        for s in segments { expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 29, "query end") }
+    }
+
     @Test func compilationGivesTwoSegments() throws {
         let refA = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
         let refB = VideoFrames(videoID: 2, frames: b.frames(from: 0, duration: 100))
