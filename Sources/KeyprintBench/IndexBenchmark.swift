@@ -39,7 +39,7 @@ enum IndexBenchmark {
                 let candidates = queries.reduce(0) { $0 + index.candidateCount(of: $1, radius: radius) }
                 let neighbours = fastResults.reduce(0) { $0 + $1.count }
                 let perQuery = { (t: Double) in t / Double(queries.count) * 1e6 }
-                lines.append("| \(size) | \(videoLike ? "video-like" : "uniform") | \(fixed(buildTime.cpu, 2)) | "
+                lines.append("| \(size) | \(videoLike ? "video-like" : "uniform") | \(fixed(buildTime.cpu, 3)) | "
                     + "\(fixed(perQuery(fastTime.cpu), 1)) | \(fixed(perQuery(bruteTime.cpu), 1)) | \(fixed(bruteTime.cpu / fastTime.cpu, 1))× | "
                     + "\(fixed(perQuery(fastTime.wall), 1)) | \(fixed(perQuery(bruteTime.wall), 1)) | "
                     + "\(candidates / queries.count) | \(fixed(Double(neighbours) / Double(queries.count), 1)) | "

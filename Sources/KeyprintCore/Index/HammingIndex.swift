@@ -79,8 +79,7 @@ public struct HammingIndex: HammingSearching {
             BruteForceIndex(hashes: hashes).forEachNeighbor(of: query, radius: radius, body)
             return
         }
-        var queryChunks = [UInt16](repeating: 0, count: Self.chunkCount)
-        for c in 0..<Self.chunkCount { queryChunks[c] = query.chunk16(c) }
+        let queryChunks = (0..<Self.chunkCount).map { query.chunk16($0) }
         let n = hashes.count
         hashes.withUnsafeBufferPointer { h in
             offsets.withUnsafeBufferPointer { off in
@@ -89,7 +88,7 @@ public struct HammingIndex: HammingSearching {
                         for c in 0..<Self.chunkCount {
                             let base = c * (Self.keyCount + 1)
                             let idBase = c * n
-                            Self.forEachKey(near: qc[c], within: k) { key in
+                            func probe(_ key: UInt16) {
                                 let lo = Int(off[base + Int(key)]), hi = Int(off[base + Int(key) + 1])
                                 var j = lo
                                 while j < hi {
@@ -107,6 +106,12 @@ public struct HammingIndex: HammingSearching {
                                     }
                                     if !earlier { body(HammingNeighbor(id: id, distance: d)) }
                                 }
+                            }
+                            if k < Self.flipMasks.count {
+                                // The common radii: a precomputed list of XOR masks, no recursion.
+                                for mask in Self.flipMasks[k] { probe(qc[c] ^ mask) }
+                            } else {
+                                Self.forEachKey(near: qc[c], within: k, probe)
                             }
                         }
                     }
@@ -129,6 +134,11 @@ public struct HammingIndex: HammingSearching {
             }
         }
         return total
+    }
+
+    /// `flipMasks[k]`: every 16-bit mask with at most k bits set (k = 0…3; 1, 17, 137, 697 masks).
+    static let flipMasks: [[UInt16]] = (0...3).map { k in
+        (0...UInt16.max).filter { $0.nonzeroBitCount <= k }
     }
 
     /// Calls `body` with every 16-bit value within `k` bits of `key`, each exactly once.

@@ -91,6 +91,7 @@ import Testing
             #expect(seen.count == HammingIndex.probesPerChunk(radius: k * 16))
             #expect(Set(seen).count == seen.count)
             #expect(seen.allSatisfy { ($0 ^ 0xA5A5).nonzeroBitCount <= k })
+            #expect(Set(HammingIndex.flipMasks[k].map { 0xA5A5 ^ $0 }) == Set(seen))
         }
     }
 }
