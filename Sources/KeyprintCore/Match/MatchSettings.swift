@@ -20,6 +20,10 @@ public struct MatchSettings: Sendable, Equatable {
     /// A query frame whose hash matches frames of this many different other videos or more is
     /// not used at all (a shared opening screen, black, a logo); below it, it counts 1/df.
     public var maxDocumentFrequency: Int = 3
+    /// When a video has region hashes (its content region: the remote pane, the picture inside
+    /// bars), they stand for the video and its whole-frame hashes, dominated by static chat
+    /// chrome that unrelated calls share, are not used. Set to also match whole frames.
+    public var matchWholeFramesOfRegionVideos: Bool = false
 
     public init() {}
 

@@ -1,6 +1,6 @@
 /// Matches query videos against a fixed set of reference videos: index lookup of every usable
-/// query frame (its hash, its mirrored hash and, when present, its region hashes), document-
-/// frequency weighting, then alignment per (query, reference) pair.
+/// query frame (its hash and its mirrored hash; for a video with region hashes, those instead),
+/// document-frequency weighting, then alignment per (query, reference) pair.
 ///
 /// Built once over the references (an in-memory `HammingIndex`), then `match(query:)` may be
 /// called for many queries, concurrently. It knows nothing of the store: the caller turns its
@@ -17,10 +17,12 @@ public struct Matcher: Sendable {
     public init(references: [VideoFrames], settings: MatchSettings = MatchSettings()) {
         var hashes: [PDQHash] = [], video: [UInt32] = [], frame: [UInt32] = [], region: [Bool] = []
         for (v, ref) in references.enumerated() {
-            for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
-                hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
+            if !ref.hasRegions || settings.matchWholeFramesOfRegionVideos {
+                for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
+                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
+                }
             }
-            if ref.regionFrames.count == ref.frames.count {
+            if ref.hasRegions {
                 for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality {
                     hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(true)
                 }
@@ -43,13 +45,17 @@ public struct Matcher: Sendable {
     /// references is dropped, otherwise its matches carry weight 1 / (references it matched).
     public func frameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
         let radius = settings.thresholdBits
-        let hasRegions = query.regionFrames.count == query.frames.count
+        let hasRegions = query.hasRegions
+        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos
         var byReference: [Int: [FrameMatch]] = [:]
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        for (qf, frame) in query.frames.enumerated() where frame.quality >= settings.minQuality {
+        for (qf, frame) in query.frames.enumerated() {
             best.removeAll(keepingCapacity: true)
-            var probes: [(PDQHash, Bool, Bool)] = [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+            var probes: [(PDQHash, Bool, Bool)] = []
+            if useWhole, frame.quality >= settings.minQuality {
+                probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+            }
             if hasRegions, query.regionFrames[qf].quality >= settings.minQuality {
                 probes.append((query.regionFrames[qf].hash, false, true))
                 probes.append((query.regionFrames[qf].mirrorHash, true, true))
@@ -59,7 +65,9 @@ public struct Matcher: Sendable {
                     let v = Int(entryVideo[Int(n.id)])
                     guard references[v].videoID != query.videoID else { return }
                     let key = v << 32 | Int(entryFrame[Int(n.id)])
-                    let transform = MatchTransform(mirrored: mirrored, cropped: cropped || entryIsRegion[Int(n.id)])
+                    // A crop when exactly one side is a region hash: both sides' content
+                    // regions matching is the same picture, not a crop.
+                    let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion[Int(n.id)])
                     if let current = best[key], !Self.better((n.distance, transform), than: current) { return }
                     best[key] = (n.distance, transform)
                 }

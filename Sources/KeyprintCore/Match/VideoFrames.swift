@@ -1,7 +1,8 @@
 /// One video's sampled frame hashes as the matcher sees them: an id the caller chooses (the
 /// store's file id) and the frames in time order. `regionFrames`, when present, are the hashes
 /// of the detected content region (the remote pane, the picture inside letterbox bars) of the
-/// same sampled frames, at the same timestamps.
+/// same sampled frames, at the same timestamps. When present, the matcher uses them instead of
+/// the whole-frame hashes (see `MatchSettings.matchWholeFramesOfRegionVideos`).
 public struct VideoFrames: Sendable, Equatable {
     public var videoID: Int64
     public var frames: [FrameHash]
@@ -12,4 +13,6 @@ public struct VideoFrames: Sendable, Equatable {
         self.frames = frames
         self.regionFrames = regionFrames
     }
+
+    public var hasRegions: Bool { !regionFrames.isEmpty && regionFrames.count == frames.count }
 }

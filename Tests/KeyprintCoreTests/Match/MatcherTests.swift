@@ -160,6 +160,31 @@ import Testing
         expectClose(s.queryEnd, 39, "query end")
     }
 
+    @Test func sharedChromeDoesNotLinkWhenRegionsDiffer() {
+        // Two calls in the same app: identical chrome (whole-frame hashes follow the same
+        // walk), different remote panes (region hashes). Whole frames alone would link them.
+        let chrome = SyntheticRecording(seconds: 60, seed: 556)
+        let callA = VideoFrames(videoID: 1, frames: chrome.frames(from: 0, duration: 60, seed: 1),
+                                regionFrames: a.frames(from: 0, duration: 60))
+        let callB = VideoFrames(videoID: 2, frames: chrome.frames(from: 0, duration: 60, seed: 2),
+                                regionFrames: b.frames(from: 0, duration: 60))
+        #expect(Matcher(references: [callA, callB]).match(query: callA).isEmpty)
+        var settings = MatchSettings()
+        settings.matchWholeFramesOfRegionVideos = true
+        #expect(!Matcher(references: [callA, callB], settings: settings).match(query: callA).isEmpty)
+    }
+
+    @Test func sameContentRegionOnBothSidesIsNotACrop() throws {
+        // A re-encode of a capture: both have the pane as their region.
+        let chrome = SyntheticRecording(seconds: 60, seed: 557)
+        let capture = VideoFrames(videoID: 1, frames: chrome.frames(from: 0, duration: 60, seed: 1),
+                                  regionFrames: a.frames(from: 0, duration: 60, seed: 3))
+        let reencode = VideoFrames(videoID: 2, frames: chrome.frames(from: 0, duration: 60, seed: 2),
+                                   regionFrames: a.frames(from: 0, duration: 60, seed: 4))
+        let s = try #require(Matcher(references: [capture]).match(query: reencode).first)
+        #expect(s.transform == .none)
+    }
+
     @Test func sharedOpeningScreenDoesNotLink() {
         // Six unrelated calls that all open on the same 8-second "Connecting…" screen.
         let opening = SyntheticRecording(seconds: 8, seed: 4242, bitsPerStep: 1)
