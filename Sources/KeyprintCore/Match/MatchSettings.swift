@@ -19,7 +19,14 @@ public struct MatchSettings: Sendable, Equatable {
     public var maxGap: Double = 4.0
     /// A query frame whose hash matches frames of this many different other videos or more is
     /// not used at all (a shared opening screen, black, a logo); below it, it counts 1/df.
+    /// Videos strongly linked to the query over that frame do not count (see below).
     public var maxDocumentFrequency: Int = 3
+    /// A reference is strongly linked to the query over a segment of a first, unweighted
+    /// alignment that lasts this long (seconds) …
+    public var strongLinkDuration: Double = 5.0
+    /// … and whose query frames show at least this many different pictures (a still screen
+    /// is one). Its matches there do not make the query's frames "common".
+    public var strongLinkMinStates: Int = 3
     /// When a video has region hashes (its content region: the remote pane, the picture inside
     /// bars), they stand for the video and its whole-frame hashes, dominated by static chat
     /// chrome that unrelated calls share, are not used. Set to also match whole frames.

@@ -39,11 +39,10 @@ public struct Matcher: Sendable {
     /// Number of reference frame hashes in the index (whole-frame and region).
     public var indexedHashCount: Int { index.count }
 
-    /// The frame matches of `query` against every reference with a different `videoID`,
-    /// grouped by reference position in `references`. Query frames below `minQuality` are not
-    /// looked up; a query frame that matches `maxDocumentFrequency` or more different
-    /// references is dropped, otherwise its matches carry weight 1 / (references it matched).
-    public func frameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+    /// Every frame match of `query` against every reference with a different `videoID`, by
+    /// reference position in `references`, all with weight 1. Query frames below `minQuality`
+    /// are not looked up; per reference frame the closest hash variant wins.
+    public func rawFrameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
         let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos
@@ -72,18 +71,73 @@ public struct Matcher: Sendable {
                     best[key] = (n.distance, transform)
                 }
             }
-            let videos = Set(best.keys.map { $0 >> 32 })
-            guard !videos.isEmpty, videos.count < settings.maxDocumentFrequency else { continue }
-            let weight = 1.0 / Double(videos.count)
             for (key, value) in best {
                 let v = key >> 32, rf = key & 0xFFFF_FFFF
                 byReference[v, default: []].append(FrameMatch(
                     queryFrame: qf, queryTime: frame.timestamp,
                     referenceFrame: rf, referenceTime: references[v].frames[rf].timestamp,
-                    distance: value.distance, weight: weight, transform: value.transform))
+                    distance: value.distance, weight: 1, transform: value.transform))
             }
         }
         return byReference
+    }
+
+    /// The frame matches that may vote, weighted by document frequency.
+    ///
+    /// df of a query frame = the number of references it matches, not counting a reference
+    /// that is *strongly linked* to the query over that frame: a first alignment of all matches
+    /// found a segment with it lasting `strongLinkDuration` or more whose query frames show at
+    /// least `strongLinkMinStates` different pictures (hashes more than the threshold apart;
+    /// a still opening screen or test card is one picture). So re-uploads of one recording do
+    /// not make each other's frames "common", while a still screen or a short intro shared by
+    /// many videos does. A frame with df ≥ `maxDocumentFrequency` is dropped; the others carry
+    /// weight 1 / max(1, df).
+    public func frameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+        let raw = rawFrameMatches(query: query)
+        let aligner = SegmentAligner(settings: settings)
+        // Query spans over which each reference is strongly linked.
+        var strongSpans: [Int: [(Double, Double)]] = [:]
+        for (v, matches) in raw {
+            for s in aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
+            where s.queryDuration >= settings.strongLinkDuration - 1e-9
+                && distinctPictures(in: query, from: s.queryStart, to: s.queryEnd) >= settings.strongLinkMinStates {
+                strongSpans[v, default: []].append((s.queryStart, s.queryEnd))
+            }
+        }
+        // df per query frame.
+        var matchedBy: [Int: Set<Int>] = [:]
+        for (v, matches) in raw {
+            for m in matches {
+                let explained = strongSpans[v]?.contains { m.queryTime >= $0.0 - 1e-9 && m.queryTime <= $0.1 + 1e-9 } ?? false
+                if !explained { matchedBy[m.queryFrame, default: []].insert(v) }
+            }
+        }
+        var out: [Int: [FrameMatch]] = [:]
+        for (v, matches) in raw {
+            for var m in matches {
+                let df = matchedBy[m.queryFrame]?.count ?? 0
+                guard df < settings.maxDocumentFrequency else { continue }
+                m.weight = 1 / Double(max(1, df))
+                out[v, default: []].append(m)
+            }
+        }
+        return out
+    }
+
+    /// Pictures among the query's usable frames in [start, end]: a frame counts as new when its
+    /// content hash is more than the threshold away from the last counted one.
+    func distinctPictures(in query: VideoFrames, from start: Double, to end: Double) -> Int {
+        let useRegions = query.hasRegions && !settings.matchWholeFramesOfRegionVideos
+        var last: PDQHash?
+        var count = 0
+        for (i, f) in query.frames.enumerated() where f.timestamp >= start - 1e-9 && f.timestamp <= end + 1e-9 {
+            let content = useRegions ? query.regionFrames[i] : f
+            guard content.quality >= settings.minQuality else { continue }
+            if let l = last, l.distance(to: content.hash) <= settings.thresholdBits { continue }
+            last = content.hash
+            count += 1
+        }
+        return count
     }
 
     /// Segments of `query` matching any reference other than itself, best score first.

@@ -202,6 +202,46 @@ import Testing
         #expect(!Matcher(references: videos, settings: settings).match(query: videos[0]).isEmpty)
     }
 
+    @Test func animatedIntroSharedByManyVideosDoesNotLink() {
+        // A 4-second animated platform intro (a new picture every second) before six
+        // unrelated uploads: dynamic, but short and shared by many.
+        let intro = SyntheticRecording(seconds: 4, seed: 4444)
+        let videos = (1...6).map { id in
+            VideoFrames(videoID: Int64(id), frames: concatenate([
+                intro.frames(from: 0, duration: 4, seed: UInt64(id)),
+                SyntheticRecording(seconds: 50, seed: 400 + UInt64(id)).frames(from: 0, duration: 50),
+            ]))
+        }
+        let matcher = Matcher(references: videos)
+        for v in videos { #expect(matcher.match(query: v).isEmpty, "video \(v.videoID) linked by the intro") }
+    }
+
+    @Test func manyReUploadsOfOneRecordingAllLinkEveryAgainstEvery() throws {
+        // Five copies of one call (a cluster larger than maxDocumentFrequency), each opening on
+        // a shared still screen, plus four unrelated videos with the same opening.
+        let opening = SyntheticRecording(seconds: 6, seed: 4545, bitsPerStep: 0)
+        func video(_ id: Int64, _ content: [FrameHash]) -> VideoFrames {
+            VideoFrames(videoID: id, frames: concatenate([opening.frames(from: 0, duration: 6, seed: UInt64(id)), content]))
+        }
+        let copies = (1...5).map { video(Int64($0), a.frames(from: 0, duration: 40, mirrored: $0 == 3, seed: 50 + UInt64($0))) }
+        let others = (6...9).map { video(Int64($0), SyntheticRecording(seconds: 40, seed: 500 + UInt64($0)).frames(from: 0, duration: 40)) }
+        let matcher = Matcher(references: copies + others)
+        for q in copies {
+            let segments = matcher.match(query: q)
+            #expect(Set(segments.map(\.referenceVideoID)) == Set(copies.map(\.videoID)).subtracting([q.videoID]))
+            for s in segments {
+                // The content (6…45 s) links; the still opening is not what made the segment.
+                expectClose(s.queryEnd, 45, "query end")
+                #expect(s.queryStart <= 7)
+            }
+        }
+        for q in others { #expect(matcher.match(query: q).isEmpty, "unrelated \(q.videoID) linked by the opening") }
+        // Counting every video towards df, as a plain document frequency does, loses the cluster.
+        var plain = MatchSettings()
+        plain.strongLinkDuration = .infinity
+        #expect(Matcher(references: copies + others, settings: plain).match(query: copies[0]).isEmpty)
+    }
+
     @Test func flatAndLowQualityFramesDoNotLink() {
         // Two unrelated videos with 15 s of identical black frames (quality 0) and of a
         // low-quality blur (quality 40) in the middle.
