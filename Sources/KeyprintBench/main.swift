@@ -7,15 +7,19 @@ var mode = "all"
 var sizes = [10_000, 100_000, 1_000_000]
 var queries = 1_000
 var verbose = false
+var samplesDir = "samples"
+var every = 1.0
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
     case "index", "match", "all": mode = a
+    case "samples": mode = a; samplesDir = arguments.popFirst() ?? "samples"
+    case "--every": every = Double(arguments.popFirst() ?? "") ?? every
     case "--sizes": sizes = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--queries": queries = Int(arguments.popFirst() ?? "") ?? queries
     case "--verbose": verbose = true
     default:
-        print("usage: keyprint-bench [index|match|all] [--sizes N,N,…] [--queries N] [--verbose]")
+        print("usage: keyprint-bench [index|match|all] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S]")
         exit(2)
     }
 }
@@ -30,4 +34,12 @@ if mode == "match" || mode == "all" {
     print("Match: one hour of query video (3,600 frames, 12 planted 45-s excerpts: 2 at 1.25×, 2 mirrored) against \(stored) stored video-like frames.\n")
     print(MatchBenchmark.run(storedFrames: stored, queryFrames: 3_600, bruteSample: 200, verbose: verbose))
     print()
+}
+if mode == "samples" {
+    do {
+        print(try SamplesExperiment.run(directory: samplesDir, every: every))
+    } catch {
+        print("samples: \(error)")
+        exit(1)
+    }
 }
