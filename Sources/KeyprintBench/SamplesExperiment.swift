@@ -5,7 +5,7 @@ import KeyprintCore
 /// region hashes → Matcher), scored against samples/truth.json. An experiment for the design,
 /// not the product's `keyprint match` (which will read the case database).
 enum SamplesExperiment {
-    static func run(directory: String, every: Double) throws -> String {
+    static func run(directory: String, every: Double, thumbnailWidth: Int = 160) throws -> String {
         let truthData = try Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))
         let truth = try JSONSerialization.jsonObject(with: truthData) as! [String: Any]
         let videoEntries = truth["videos"] as! [[String: Any]]
@@ -17,7 +17,7 @@ enum SamplesExperiment {
             let reader = try VideoReader(path: directory + "/" + path, options: DecodeOptions(sampling: .interval(seconds: every)))
             var full: [LumaFrame] = []
             _ = try reader.forEachSample { full.append($0) }
-            let region = ContentRegionDetector().detect(full.map { $0.thumbnail() })
+            let region = ContentRegionDetector().detect(full.map { $0.thumbnail(width: thumbnailWidth) })
             var frames: [FrameHash] = [], regionFrames: [FrameHash] = []
             for f in full {
                 let r = hasher.hash(f)

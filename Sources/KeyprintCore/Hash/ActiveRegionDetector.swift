@@ -3,19 +3,25 @@
 /// inside letterbox bars.
 ///
 /// On a video's sampled frames as small luma thumbnails (all the same size):
-/// 1. per pixel, the standard deviation of luma over time;
-/// 2. a mask of pixels whose deviation exceeds `motionThreshold` (luma levels);
+/// 1. per pixel, the spread of its luma over time: the range between its 20th and 80th
+///    percentile (a trimmed range: the plain standard deviation, tried first, also counted
+///    pixels that change once, where the shared opening screen gives way to the call layout,
+///    and on samples/ grew the pane box by 5–10 % of the frame, or to the whole frame);
+/// 2. a mask of pixels whose spread exceeds `motionThreshold` (luma levels);
 /// 3. a morphological opening (erosion then dilation, 3 × 3) that removes specks and thin lines
 ///    (a clock, a blinking cursor, encoder noise along edges);
 /// 4. the largest 4-connected component of the mask, and its bounding box.
 /// Returns nil when fewer than two frames are given or when nothing (or only a speck smaller
 /// than `minAreaFraction` of the frame) moves: the caller then hashes the whole frame only.
 public struct ActiveRegionDetector: Sendable {
-    public var motionThreshold: Float = 8
+    public var motionThreshold: Float = 16
+    /// Fraction of the lowest and of the highest values per pixel left out of its spread.
+    public var trim: Double = 0.2
     public var minAreaFraction: Double = 0.01
 
-    public init(motionThreshold: Float = 8, minAreaFraction: Double = 0.01) {
+    public init(motionThreshold: Float = 16, trim: Double = 0.2, minAreaFraction: Double = 0.01) {
         self.motionThreshold = motionThreshold
+        self.trim = trim
         self.minAreaFraction = minAreaFraction
     }
 
@@ -30,22 +36,17 @@ public struct ActiveRegionDetector: Sendable {
         return NormalizedRect(columns: box.minX, box.maxX, rows: box.minY, box.maxY, width: w, height: h)
     }
 
-    /// Pixels whose temporal standard deviation exceeds the threshold.
+    /// Pixels whose luma spread over time, the range between the `trim` and 1 − `trim`
+    /// quantiles of their values, exceeds the threshold. Trimming makes a minority of frames,
+    /// a shared opening screen before the call layout or a black start, not count as motion.
     func motionMask(_ frames: [LumaFrame], width w: Int, height h: Int) -> [Bool] {
-        var sum = [Double](repeating: 0, count: w * h)
-        var sumSquares = [Double](repeating: 0, count: w * h)
-        for f in frames {
-            for i in 0..<(w * h) {
-                let v = Double(f.pixels[i])
-                sum[i] += v
-                sumSquares[i] += v * v
-            }
-        }
-        let n = Double(frames.count)
-        let limit = Double(motionThreshold) * Double(motionThreshold)
+        let n = frames.count
+        let lo = min(n - 1, Int((trim * Double(n - 1)).rounded())), hi = max(lo, n - 1 - lo)
+        var values = [Float](repeating: 0, count: n)
         return (0..<(w * h)).map { i in
-            let mean = sum[i] / n
-            return sumSquares[i] / n - mean * mean > limit
+            for k in 0..<n { values[k] = frames[k].pixels[i] }
+            values.sort()
+            return values[hi] - values[lo] > motionThreshold
         }
     }
 

@@ -13,7 +13,7 @@ extension LumaFrame {
 
     /// A small copy for region detection: box-averaged down to `targetWidth` columns (height in
     /// proportion, at least 1), or the frame itself when it is already that small.
-    public func thumbnail(width targetWidth: Int = 64) -> LumaFrame {
+    public func thumbnail(width targetWidth: Int = 160) -> LumaFrame {
         guard width > targetWidth, targetWidth > 0 else { return self }
         let tw = targetWidth
         let th = max(1, Int((Double(height) * Double(tw) / Double(width)).rounded()))

@@ -102,3 +102,47 @@ struct SyntheticLayout {
         #expect(LetterboxDetector().detect([]) == .full)
     }
 }
+
+@Suite struct ContentRegionDetectorTests {
+    @Test func openingScreenBeforeTheLayoutDoesNotGrowThePane() throws {
+        // 3 of 15 samples are a different, static opening screen everywhere; then chrome with a
+        // moving pane. A plain standard deviation would mark the whole frame as moving.
+        let layout = SyntheticLayout(width: 96, height: 54)
+        let frames = layout.frames(count: 15) { x, y, t in
+            if t < 3 { return 30 + Float((x * 7 + y * 3) % 50) }
+            if (20...69).contains(x) && (12...47).contains(y) { return SyntheticLayout.moving(x, y, t) }
+            return SyntheticLayout.chrome(x, y)
+        }
+        let r = try #require(ActiveRegionDetector().detect(frames))
+        let px = r.pixels(frameWidth: 96, frameHeight: 54)
+        #expect(abs(px.x - 20) <= 1 && abs(px.y - 12) <= 1 && abs(px.width - 50) <= 1 && abs(px.height - 36) <= 1, "\(px)")
+    }
+
+    @Test func paneInsideLetterboxedCaptureIsFoundInFullFrameCoordinates() throws {
+        // A 96×54 capture (chrome + pane at 20…69 × 12…47) shown inside a 96×96 frame with black
+        // bars above and below (rows 21…74).
+        let layout = SyntheticLayout(width: 96, height: 96)
+        let frames = layout.frames(count: 10) { x, y, t in
+            guard (21...74).contains(y) else { return 0 }
+            let cy = y - 21
+            if (20...69).contains(x) && (12...47).contains(cy) { return SyntheticLayout.moving(x, cy, t) }
+            return SyntheticLayout.chrome(x, cy)
+        }
+        let r = try #require(ContentRegionDetector().detect(frames))
+        let px = r.pixels(frameWidth: 96, frameHeight: 96)
+        #expect(abs(px.x - 20) <= 1 && abs(px.y - 33) <= 1 && abs(px.width - 50) <= 1 && abs(px.height - 36) <= 1, "\(px)")
+    }
+
+    @Test func wholeFrameContentGivesNoRegion() {
+        let frames = SyntheticLayout(width: 64, height: 36).frames(count: 6) { x, y, t in SyntheticLayout.moving(x, y, t) }
+        #expect(ContentRegionDetector().detect(frames) == nil)
+    }
+
+    @Test func cropAndThumbnail() {
+        let frame = LumaFrame(index: 0, timestamp: 0, width: 4, height: 2, pixels: [0, 1, 2, 3, 4, 5, 6, 7])
+        let crop = frame.cropped(to: NormalizedRect(x: 0.5, y: 0.5, width: 0.5, height: 0.5))
+        #expect(crop.width == 2 && crop.height == 1 && crop.pixels == [6, 7])
+        let thumb = frame.thumbnail(width: 2)
+        #expect(thumb.width == 2 && thumb.height == 1 && thumb.pixels == [2.5, 4.5])
+    }
+}
