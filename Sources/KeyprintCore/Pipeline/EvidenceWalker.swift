@@ -93,11 +93,13 @@ public struct EvidenceWalker: Sendable {
         }
         let real = String(cString: resolved)
         free(resolved)
-        if real == root || real.hasPrefix(root + "/") {
-            let inside = real == root ? "." : String(real.dropFirst(root.count + 1))
-            if (absolute(inside) + "/").hasPrefix(path + "/") || path.hasPrefix(absolute(inside) + "/") {
-                return "symbolic link loop: points to its own folder \(inside); not followed"
-            }
+        // A link to its own folder or a folder above it would make a walk that follows links loop.
+        let linkFolder = (path as NSString).deletingLastPathComponent
+        if linkFolder == real || linkFolder.hasPrefix(real + "/") {
+            return "symbolic link loop: points to \(target), a folder containing the link; not followed"
+        }
+        if real.hasPrefix(root + "/") {
+            let inside = String(real.dropFirst(root.count + 1))
             return "symbolic link to \(inside) inside the evidence folder; not followed (the target is processed under its own path)"
         }
         return "symbolic link pointing outside the evidence folder, to \(real); not followed"
