@@ -22,7 +22,14 @@ extension Keyprint {
         func run() async throws {
             let last: ScanRecord?
             do {
-                last = try SQLiteCaseStore(path: db, create: false).lastUnfinishedScan()
+                let store = try SQLiteCaseStore(path: db, create: false)
+                if try store.scans().isEmpty {
+                    Terminal.error("no scan has started in \(db); run `keyprint scan FOLDER --db \(db)`")
+                    throw ExitCode(2)
+                }
+                last = try store.lastUnfinishedScan()
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 Terminal.error("\(error)")
                 throw ExitCode(2)
