@@ -59,6 +59,7 @@ public struct ScanRunner: Sendable {
         for file in try store.files(collection: request.collection) { known[file.relativePath] = file }
 
         var jobs: [FileProcessor.Job] = []
+        var toQueue: [WalkEntry] = []
         var bytesToDo: Int64 = 0
         for entry in entries {
             let previous = known.removeValue(forKey: entry.relativePath)
@@ -73,9 +74,7 @@ public struct ScanRunner: Sendable {
                     }
                     continue
                 }
-                let id = try store.markPending(collection: request.collection, root: request.root, relativePath: entry.relativePath,
-                                               stamp: entry.stamp, scanID: scan.id)
-                jobs.append(FileProcessor.Job(fileID: id, relativePath: entry.relativePath, stamp: entry.stamp, verifyAgainst: nil))
+                toQueue.append(entry)
                 bytesToDo += entry.stamp.size
             case .skipped(let reason), .unreadableFolder(let reason):
                 let state: FileState
@@ -92,6 +91,13 @@ public struct ScanRunner: Sendable {
                 if state == .failed { scan.filesFailed += 1 } else { scan.filesSkipped += 1 }
             }
         }
+        let queuedIDs = try store.markPending(collection: request.collection, root: request.root,
+                                              files: toQueue.map { ($0.relativePath, $0.stamp) }, scanID: scan.id)
+        for (entry, id) in zip(toQueue, queuedIDs) {
+            jobs.append(FileProcessor.Job(fileID: id, relativePath: entry.relativePath, stamp: entry.stamp, verifyAgainst: nil))
+        }
+        // Process in walk order, whatever the kind of job.
+        jobs.sort { Array($0.relativePath.utf8).lexicographicallyPrecedes(Array($1.relativePath.utf8)) }
         // Files still waiting from an earlier run that the walk no longer finds.
         for (_, missing) in known where missing.state == .pending || missing.state == .running {
             try store.commit(FileOutcome(fileID: missing.id, state: .failed, error: "no longer in the evidence folder when scanned again",

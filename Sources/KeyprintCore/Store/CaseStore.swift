@@ -35,10 +35,10 @@ public protocol CaseStore: Sendable {
     // MARK: Files
     func files(collection: String?) throws -> [StoredFile]
     func file(id: Int64) throws -> StoredFile?
-    /// Inserts the file as `pending`, or sets an existing row of the same collection and
-    /// relative path back to `pending` (its old frames stay until its new outcome commits).
-    /// Returns the file's id.
-    func markPending(collection: String, root: String, relativePath: String, stamp: FileStamp?, scanID: Int64) throws -> Int64
+    /// Inserts each file as `pending`, or sets an existing row of the same collection and
+    /// relative path back to `pending` (its old frames stay until its new outcome commits),
+    /// all in one transaction. Returns the files' ids in the order given.
+    func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) throws -> [Int64]
     /// Marks a file taken by a worker.
     func markRunning(fileID: Int64) throws
     /// Files of a collection left `running` (by a killed process) go back to `pending`.
@@ -59,4 +59,11 @@ public protocol CaseStore: Sendable {
 
     // MARK: Audit
     func audit(scanID: Int64?) throws -> [AuditEntry]
+}
+
+extension CaseStore {
+    /// One file's `markPending`.
+    public func markPending(collection: String, root: String, relativePath: String, stamp: FileStamp?, scanID: Int64) throws -> Int64 {
+        try markPending(collection: collection, root: root, files: [(relativePath, stamp)], scanID: scanID)[0]
+    }
 }

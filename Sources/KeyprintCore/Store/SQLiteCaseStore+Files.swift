@@ -18,24 +18,31 @@ extension SQLiteCaseStore {
         try guarded { try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map(Self.storedFile) } }
     }
 
-    public func markPending(collection: String, root: String, relativePath: String, stamp: FileStamp?, scanID: Int64) throws -> Int64 {
-        try guarded {
+    public func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) throws -> [Int64] {
+        if files.isEmpty { return [] }
+        return try guarded {
             try pool.write { db in
                 let now = Date()
-                if let id = try Int64.fetchOne(db, sql: "SELECT id FROM files WHERE collection = ? AND relative_path = ?",
-                                               arguments: [collection, relativePath]) {
-                    try db.execute(sql: """
-                        UPDATE files SET state = 'pending', root = ?, size = ?, mtime_ns = ?, scan_id = ?, updated_at = ? WHERE id = ?
-                        """, arguments: [root, stamp?.size, stamp?.mtimeNanoseconds, scanID, now, id])
-                    try Self.appendAudit(db, scanID: scanID, event: AuditEvent.fileChanged, fileID: id,
-                                         detail: "queued again: new or changed since it was last processed", time: now)
-                    return id
+                var ids: [Int64] = []
+                ids.reserveCapacity(files.count)
+                for (relativePath, stamp) in files {
+                    if let id = try Int64.fetchOne(db, sql: "SELECT id FROM files WHERE collection = ? AND relative_path = ?",
+                                                   arguments: [collection, relativePath]) {
+                        try db.execute(sql: """
+                            UPDATE files SET state = 'pending', root = ?, size = ?, mtime_ns = ?, scan_id = ?, updated_at = ? WHERE id = ?
+                            """, arguments: [root, stamp?.size, stamp?.mtimeNanoseconds, scanID, now, id])
+                        try Self.appendAudit(db, scanID: scanID, event: AuditEvent.fileChanged, fileID: id,
+                                             detail: "queued again: changed, or not finished, since it was last processed", time: now)
+                        ids.append(id)
+                    } else {
+                        try db.execute(sql: """
+                            INSERT INTO files (collection, root, relative_path, state, size, mtime_ns, scan_id, updated_at)
+                            VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
+                            """, arguments: [collection, root, relativePath, stamp?.size, stamp?.mtimeNanoseconds, scanID, now])
+                        ids.append(db.lastInsertedRowID)
+                    }
                 }
-                try db.execute(sql: """
-                    INSERT INTO files (collection, root, relative_path, state, size, mtime_ns, scan_id, updated_at)
-                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
-                    """, arguments: [collection, root, relativePath, stamp?.size, stamp?.mtimeNanoseconds, scanID, now])
-                return db.lastInsertedRowID
+                return ids
             }
         }
     }

@@ -170,4 +170,41 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try store.stateCounts() == [StateCount(collection: "evidence", state: .done, count: 4)])
     }
+
+    @Test func aFileOverItsTimeBudgetFailsAndTheBatchGoesOn() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try TestVideos.make(root + "/slow.mp4", variant: 0)
+        try Data("text\n".utf8).write(to: URL(fileURLWithPath: root + "/after.txt"))
+        let database = folder.path + "/case.sqlite"
+        // A budget of a millisecond is shorter than opening any video takes.
+        let result = try KeyprintBinary.run(["scan", root, "--db", database, "--timeout-per-file", "0.001", "--quiet"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let files = try SQLiteCaseStore(path: database, create: false, readOnly: true).files(collection: nil)
+        #expect(files.first { $0.relativePath == "slow.mp4" }?.error?.contains("time budget") == true)
+        #expect(files.first { $0.relativePath == "after.txt" }?.state == .skipped)
+        #expect(result.stdout.contains("slow.mp4: per-file time budget"))
+    }
+
+    @Test func aSecondCtrlCExitsAtOnceAndResumeStillCompletes() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        for i in 0..<3 { try TestVideos.make(root + "/v\(i).mp4", variant: i, seconds: 6) }
+        let reference = folder.path + "/reference.sqlite"
+        #expect(try KeyprintBinary.run(["scan", root, "--db", reference, "--all-frames", "--quiet"]).status == 0)
+        let database = folder.path + "/case.sqlite"
+        let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "2", "--all-frames", "--quiet"])
+        while launched.process.isRunning && !CLIFixtures.hasScan(database) { Thread.sleep(forTimeInterval: 0.02) }
+        try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
+        kill(launched.process.processIdentifier, SIGINT)
+        kill(launched.process.processIdentifier, SIGTERM)
+        launched.process.waitUntilExit()
+        #expect(launched.process.terminationStatus == 130)
+        let resumed = try KeyprintBinary.run(["resume", "--db", database, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(Set(try CLIFixtures.frameRows(database)) == Set(try CLIFixtures.frameRows(reference)))
+        #expect(try CLIFixtures.frameRows(database).count == 3 * 150)
+    }
 }
