@@ -64,7 +64,7 @@ final class ProgressPrinter: @unchecked Sendable {
         if p.failed > 0 { parts.append("\(p.failed) failed") }
         if p.skipped > 0 { parts.append("\(p.skipped) skipped") }
         if p.unchanged > 0 { parts.append("\(p.unchanged) unchanged") }
-        if let rate = p.bytesPerSecond(at: now) { parts.append(String(format: "%.1f MB/s", rate / 1_000_000)) }
+        if p.bytesDone > 0, let rate = p.bytesPerSecond(at: now) { parts.append(String(format: "%.1f MB/s", rate / 1_000_000)) }
         if !p.isComplete, let eta = p.secondsRemaining(at: now) { parts.append("ETA " + duration(eta)) }
         return "keyprint: " + parts.joined(separator: ", ")
     }
