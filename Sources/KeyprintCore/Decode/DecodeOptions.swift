@@ -1,15 +1,18 @@
 /// How a file is decoded and what each sample looks like.
 public struct DecodeOptions: Sendable, Equatable {
     public var sampling: SamplingMode
-    /// Size of the luma plane handed to the hasher. `nil` keeps the native resolution (what
-    /// vPDQ hashes); a fixed size is much cheaper and PDQ resamples to 64×64 anyway.
+    /// Size of the luma plane handed to the hasher. `nil` (the default) keeps the native
+    /// resolution, which is what vPDQ hashes: PDQ's box filter is sensitive enough that a
+    /// 256×256 plane lands ~17 bits from vPDQ on SD video (BENCHMARKS.md), outside the
+    /// 10-bit conformance bound. The hasher only evaluates the filter at the 64×64
+    /// decimation points, so native resolution stays cheap.
     public var lumaSize: (width: Int, height: Int)?
     /// Wall-clock budget for the whole file, in seconds; nil for none.
     public var timeBudget: Double?
     /// Decoder threads for this file. Keep 1 when files run in parallel.
     public var threads: Int
 
-    public init(sampling: SamplingMode = .defaultInterval, lumaSize: (width: Int, height: Int)? = DecodeOptions.standardLumaSize,
+    public init(sampling: SamplingMode = .defaultInterval, lumaSize: (width: Int, height: Int)? = nil,
                 timeBudget: Double? = nil, threads: Int = 1) {
         self.sampling = sampling
         self.lumaSize = lumaSize
@@ -17,8 +20,8 @@ public struct DecodeOptions: Sendable, Equatable {
         self.threads = threads
     }
 
-    /// The reduced luma size used by default (see BENCHMARKS.md for its conformance figures).
-    public static let standardLumaSize: (width: Int, height: Int) = (256, 256)
+    /// A reduced luma size for experiments and thumbnails (see BENCHMARKS.md for its conformance figures).
+    public static let reducedLumaSize: (width: Int, height: Int) = (256, 256)
 
     public static func == (a: DecodeOptions, b: DecodeOptions) -> Bool {
         a.sampling == b.sampling && a.lumaSize?.width == b.lumaSize?.width && a.lumaSize?.height == b.lumaSize?.height

@@ -18,9 +18,11 @@ struct LumaScaler {
         guard let context else {
             throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "sws_getCachedContext", code: -22))
         }
-        let stride = Int(dstW) * 3
+        // swscale's SIMD paths write whole vectors: give each row an aligned stride and the
+        // buffer a tail of padding, as av_image_alloc would.
+        let stride = (Int(dstW) * 3 + 63) & ~63
         let count = stride * Int(dstH)
-        if rgb.count != count { rgb = [UInt8](repeating: 0, count: count) }
+        if rgb.count != count + 64 { rgb = [UInt8](repeating: 0, count: count + 64) }
         let scaled: Int32 = rgb.withUnsafeMutableBufferPointer { out in
             withUnsafePointer(to: &frame.pointee.data) { dataTuple in
                 withUnsafePointer(to: &frame.pointee.linesize) { linesizeTuple in
@@ -37,12 +39,16 @@ struct LumaScaler {
         if scaled <= 0 {
             throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "sws_scale", code: scaled < 0 ? scaled : -22))
         }
-        let pixels = count / 3
-        var luma = [Float](repeating: 0, count: pixels)
+        let width = Int(dstW), height = Int(dstH)
+        var luma = [Float](repeating: 0, count: width * height)
         rgb.withUnsafeBufferPointer { p in
             luma.withUnsafeMutableBufferPointer { l in
-                for i in 0..<pixels {
-                    l[i] = PDQLuma.red * Float(p[3 * i]) + PDQLuma.green * Float(p[3 * i + 1]) + PDQLuma.blue * Float(p[3 * i + 2])
+                for y in 0..<height {
+                    let row = y * stride
+                    for x in 0..<width {
+                        let i = row + 3 * x
+                        l[y * width + x] = PDQLuma.red * Float(p[i]) + PDQLuma.green * Float(p[i + 1]) + PDQLuma.blue * Float(p[i + 2])
+                    }
                 }
             }
         }

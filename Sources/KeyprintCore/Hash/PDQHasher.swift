@@ -16,8 +16,7 @@ public struct PDQResult: Sendable, Equatable {
 /// decimate to 64×64 → quality from gradients → 16×16 low-frequency DCT → threshold at the
 /// median. One hasher per task: it keeps scratch buffers between calls.
 public final class PDQHasher {
-    private var buffer: [Float] = []
-    private var scratch: [Float] = []
+    private var sampler: JaroszSampler?
     private var small = [Float](repeating: 0, count: 64 * 64)
     private var partial = [Float](repeating: 0, count: 16 * 64)
 
@@ -26,22 +25,32 @@ public final class PDQHasher {
     /// Hashes a luma plane (values 0…255, row-major, `width × height`).
     public func hash(luma pixels: [Float], width: Int, height: Int) -> PDQResult {
         precondition(width > 0 && height > 0 && pixels.count == width * height, "luma plane does not match its size")
-        let count = width * height
-        if buffer.count < count {
-            buffer = [Float](repeating: 0, count: count)
-            scratch = [Float](repeating: 0, count: count)
+        pixels.withUnsafeBufferPointer { plane in
+            filterAndDecimate(plane, width: width, height: height, stride: width) { $0 }
         }
-        buffer.withUnsafeMutableBufferPointer { image in
-            scratch.withUnsafeMutableBufferPointer { temp in
-                pixels.withUnsafeBufferPointer { source in
-                    image.baseAddress!.update(from: source.baseAddress!, count: count)
-                }
-                JaroszFilter.apply(image.baseAddress!, scratch: temp.baseAddress!, rows: height, cols: width)
-                small.withUnsafeMutableBufferPointer { out in
-                    Self.decimate(image.baseAddress!, rows: height, cols: width, into: out.baseAddress!)
-                }
-            }
+        return finish()
+    }
+
+    /// Hashes an 8-bit plane through a 256-entry table to PDQ luma (e.g. video-range Y to
+    /// full-range luma), without making a float copy of the frame.
+    public func hash(plane: UnsafeBufferPointer<UInt8>, width: Int, height: Int, stride: Int, table: [Float]) -> PDQResult {
+        precondition(table.count == 256)
+        table.withUnsafeBufferPointer { lut in
+            filterAndDecimate(plane, width: width, height: height, stride: stride) { lut[Int($0)] }
         }
+        return finish()
+    }
+
+    private func filterAndDecimate<T>(_ plane: UnsafeBufferPointer<T>, width: Int, height: Int, stride: Int, value: (T) -> Float) {
+        if sampler?.width != width || sampler?.height != height {
+            sampler = JaroszSampler(width: width, height: height)
+        }
+        small.withUnsafeMutableBufferPointer { out in
+            sampler!.sample(plane, stride: stride, into: out.baseAddress!, value: value)
+        }
+    }
+
+    private func finish() -> PDQResult {
         let quality = Self.quality(small)
         let dct = DCT16(of: small, partial: &partial)
         return PDQResult(hash: dct.hash(), quality: quality, dct: dct)

@@ -18,18 +18,22 @@ extension Keyprint {
 
         @OptionGroup var sampling: SamplingOptions
 
-        @Flag(name: .long, help: "Hash frames at their native resolution instead of a 256×256 luma plane (slower; closest to vPDQ).")
-        var nativeResolution = false
-
         @Flag(name: .long, help: "Also print the mirrored (left–right flipped) hash as a fifth column.")
         var mirror = false
+
+        @Option(name: .long, help: ArgumentHelp("Luma plane size handed to PDQ, WIDTHxHEIGHT (default: native resolution, as vPDQ).", valueName: "WxH", visibility: .hidden))
+        var lumaSize: String?
 
         @Option(name: .long, help: ArgumentHelp("Give up on the file after S seconds.", valueName: "S"))
         var timeout: Double?
 
         func run() throws {
             var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout)
-            if nativeResolution { options.lumaSize = nil }
+            if let lumaSize {
+                let parts = lumaSize.split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] >= 64, parts[1] >= 64 else { throw ValidationError("--luma-size takes WIDTHxHEIGHT, each at least 64") }
+                options.lumaSize = (parts[0], parts[1])
+            }
             let output = FileHandle.standardOutput
             var buffer = ""
             do {
