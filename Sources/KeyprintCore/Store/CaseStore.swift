@@ -67,3 +67,10 @@ extension CaseStore {
         try markPending(collection: collection, root: root, files: [(relativePath, stamp)], scanID: scanID)[0]
     }
 }
+
+extension CaseStore {
+    /// Done files (those with frames), with their media facts, ordered by collection and path.
+    public func doneFiles(collection: String? = nil) throws -> [StoredFile] {
+        try files(collection: collection).filter { $0.state == .done }
+    }
+}

@@ -5,7 +5,7 @@ import Foundation
 public struct ScanSettings: Sendable, Equatable, Codable {
     /// `SamplingMode.storageKey`: `keyframes`, `every:1.0`, `all`.
     public var sampling: String
-    /// Luma plane size handed to the hasher; nil keeps the native resolution.
+    /// Luma plane size handed to the hasher; nil (the default) keeps the native resolution, as vPDQ.
     public var lumaWidth: Int?
     public var lumaHeight: Int?
     /// Per-file wall-clock budget in seconds; nil for none.
@@ -13,7 +13,7 @@ public struct ScanSettings: Sendable, Equatable, Codable {
     /// Files processed at once.
     public var jobs: Int
 
-    public init(sampling: SamplingMode, lumaSize: (width: Int, height: Int)? = DecodeOptions.standardLumaSize,
+    public init(sampling: SamplingMode, lumaSize: (width: Int, height: Int)? = nil,
                 timeBudget: Double?, jobs: Int) {
         self.sampling = sampling.storageKey
         self.lumaWidth = lumaSize?.width

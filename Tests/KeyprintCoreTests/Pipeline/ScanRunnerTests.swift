@@ -42,30 +42,46 @@ import Testing
         #expect(try store.frames(fileID: twoID) == twoFrames)
     }
 
-    @Test func sameSizeAndTimeButNewContentIsCaughtByTheContentHash() async throws {
+    static func setModificationTime(_ path: String, nanoseconds: Int64) -> Bool {
+        let t = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var times = [t, t]
+        return utimensat(AT_FDCWD, path, &times, 0) == 0
+    }
+
+    /// Writes seed-1 bytes stamped `mtime`, scans, rewrites the file with seed-2 bytes of the
+    /// same size and the same `mtime`, scans again. Returns (second run, digests after).
+    static func rewriteWithSameStamp(mtime: Int64) async throws -> (ScanRecord, CustodyDigests, CustodyDigests) {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
         let path = root + "/data.bin"
         try Data(pseudoRandomBytes(count: 4096, seed: 1)).write(to: URL(fileURLWithPath: path))
+        #expect(setModificationTime(path, nanoseconds: mtime))
         let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
         let runner = ScanRunner(store: store)
-        _ = try await runner.run(Self.request(root))
-        let firstDigests = try #require(try store.files(collection: "case").first?.digests)
-        let mtime = try #require(EvidenceWalker.stamp(path))
-
-        // Same size, same modification time, different bytes (written within the doubt window).
+        _ = try await runner.run(request(root))
+        let first = try #require(try store.files(collection: "case").first?.digests)
         try Data(pseudoRandomBytes(count: 4096, seed: 2)).write(to: URL(fileURLWithPath: path))
-        var times = [timespec(tv_sec: Int(mtime.mtimeNanoseconds / 1_000_000_000), tv_nsec: Int(mtime.mtimeNanoseconds % 1_000_000_000)),
-                     timespec(tv_sec: Int(mtime.mtimeNanoseconds / 1_000_000_000), tv_nsec: Int(mtime.mtimeNanoseconds % 1_000_000_000))]
-        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
-        #expect(EvidenceWalker.stamp(path) == mtime)
+        #expect(setModificationTime(path, nanoseconds: mtime))
+        let second = try await runner.run(request(root))
+        return (second.scan, first, try #require(try store.files(collection: "case").first?.digests))
+    }
 
-        let second = try await runner.run(Self.request(root))
-        #expect(second.scan.filesProcessed == 1)
-        let newDigests = try #require(try store.files(collection: "case").first?.digests)
-        #expect(newDigests != firstDigests)
-        #expect(newDigests == CustodyHasher.digests(of: pseudoRandomBytes(count: 4096, seed: 2)))
+    @Test func sameSizeAndTimeButNewContentIsCaughtByTheContentHashWhenTheTimeIsInDoubt() async throws {
+        // A modification time later than the hash time: a write in the same tick would not show.
+        let future = Int64((Date().timeIntervalSince1970 + 3600) * 1e9)
+        let (scan, first, after) = try await Self.rewriteWithSameStamp(mtime: future)
+        #expect(scan.filesProcessed == 1)
+        #expect(after != first)
+        #expect(after == CustodyHasher.digests(of: pseudoRandomBytes(count: 4096, seed: 2)))
+    }
+
+    @Test func anOldUnchangedStampIsTrustedWithoutReadingTheFile() async throws {
+        let past = Int64((Date().timeIntervalSince1970 - 86_400) * 1e9)
+        let (scan, first, after) = try await Self.rewriteWithSameStamp(mtime: past)
+        #expect(scan.filesProcessed == 0)
+        #expect(scan.filesUnchanged == 1)
+        #expect(after == first)
     }
 
     @Test func aStillImageIsHashedAsOneFrame() async throws {
