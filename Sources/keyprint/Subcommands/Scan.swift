@@ -35,7 +35,7 @@ extension Keyprint {
 
         @OptionGroup var sampling: SamplingOptions
 
-        @Option(name: .long, help: ArgumentHelp("Give up on a file after S seconds (default 600).", valueName: "S"))
+        @Option(name: .long, help: ArgumentHelp("Give up on a file after S seconds.", valueName: "S"))
         var timeoutPerFile: Double = 600
 
         @Flag(name: .long, help: "No progress output.")

@@ -93,7 +93,9 @@ import Testing
         #expect(final.status == 0, "\(final.stdout) \(final.stderr)")
         let rows = try CLIFixtures.frameRows(database)
         #expect(rows.count == Set(rows).count, "duplicate frame rows")
-        #expect(Set(rows) == Set(expectedRows))
+        let missing = Set(expectedRows).subtracting(rows), extra = Set(rows).subtracting(expectedRows)
+        #expect(missing.isEmpty && extra.isEmpty,
+                "\(missing.count) rows missing (e.g. \(missing.prefix(3))), \(extra.count) unexpected (e.g. \(extra.prefix(3)))")
         #expect(rows.count == expectedRows.count)
         #expect(try CLIFixtures.fileSummary(database) == CLIFixtures.fileSummary(reference))
         // Nothing left to resume.
