@@ -115,42 +115,52 @@ public struct ScanRunner: Sendable {
         var stamps: [Int64: FileStamp] = [:]
         for job in jobs { stamps[job.fileID] = job.stamp }
 
+        // The first store failure stops the batch: without a working database nothing can be
+        // recorded, and every file not committed stays pending for a later run.
+        var storeFailure: (any Error)? = nil
         await withTaskGroup(of: FileProcessor.Result.self) { group in
-            var inFlight = 0
-            func startNext() -> Bool {
-                guard !Task.isCancelled, let job = queue.next() else { return false }
-                if job.verifyAgainst == nil { try? store.markRunning(fileID: job.fileID) }
+            func startNext() {
+                guard storeFailure == nil, !Task.isCancelled, let job = queue.next() else { return }
+                if job.verifyAgainst == nil {
+                    do { try store.markRunning(fileID: job.fileID) } catch {
+                        storeFailure = error
+                        group.cancelAll()
+                        return
+                    }
+                }
                 group.addTask { processor.process(job) }
-                inFlight += 1
-                return true
             }
-            for _ in 0..<width where !startNext() { break }
+            for _ in 0..<width { startNext() }
             while let result = await group.next() {
-                inFlight -= 1
-                switch result {
-                case .outcome(let outcome):
-                    do {
+                do {
+                    switch result {
+                    case .outcome(let outcome):
                         try store.commit(outcome, scanID: scan.id)
                         scan.filesProcessed += 1
                         if outcome.state == .failed { scan.filesFailed += 1 }
                         if outcome.state == .skipped { scan.filesSkipped += 1 }
                         state.record(state: outcome.state, bytes: outcome.size ?? 0, frames: outcome.frames.count)
-                    } catch {
-                        // The store refused the write; the file stays pending for the next run.
-                        state.record(state: .failed, bytes: stamps[outcome.fileID]?.size ?? 0, frames: 0)
+                    case .unchanged(let id, let hashedAt):
+                        try store.markVerified(fileID: id, hashedAt: hashedAt)
+                        scan.filesUnchanged += 1
+                        state.unchanged += 1
+                        state.totalFiles -= 1
+                        state.totalBytes -= stamps[id]?.size ?? 0
+                    case .abandoned:
+                        break
                     }
-                case .unchanged(let id, let hashedAt):
-                    try? store.markVerified(fileID: id, hashedAt: hashedAt)
-                    scan.filesUnchanged += 1
-                    state.unchanged += 1
-                    state.totalFiles -= 1
-                    state.totalBytes -= stamps[id]?.size ?? 0
-                case .abandoned:
-                    break
+                } catch {
+                    if storeFailure == nil { storeFailure = error }
+                    group.cancelAll()
                 }
                 progress(state)
-                _ = startNext()
+                startNext()
             }
+        }
+        if let storeFailure {
+            scan.endedAt = Date()
+            try? store.finishScan(scan)
+            throw storeFailure
         }
 
         if Task.isCancelled {

@@ -95,4 +95,20 @@ import Testing
         #expect(summary.allVideosDone)
         #expect(file.state == .done && file.frameCount == 1 && file.media?.isStillImage == true)
     }
+
+    @Test func aStoreThatStopsWritingStopsTheBatchAndTheNextRunFinishesIt() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        for i in 0..<4 { try TestVideos.make(root + "/v\(i).mp4", variant: i, seconds: 1) }
+        let real = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        await #expect(throws: StoreError.self) {
+            _ = try await ScanRunner(store: FaultyStore(base: real, failAt: 2)).run(Self.request(root, jobs: 1))
+        }
+        let counts = Dictionary(uniqueKeysWithValues: try real.stateCounts().map { ($0.state, $0.count) })
+        #expect(counts[.done] == 1)
+        #expect(try real.files(collection: "case").filter { $0.state != .done }.allSatisfy { try real.frames(fileID: $0.id).isEmpty })
+        let summary = try await ScanRunner(store: real).run(Self.request(root))
+        #expect(summary.allVideosDone && summary.counts[.done] == 4)
+    }
 }
