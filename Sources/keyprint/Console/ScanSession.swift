@@ -7,6 +7,12 @@ import KeyprintCore
 enum ScanSession {
     static func run(quiet: Bool, _ work: @escaping @Sendable (ScanRunner, @escaping @Sendable (ScanProgress) -> Void) async throws -> ScanSummary?,
                     store: SQLiteCaseStore) async throws {
+        let lock: ScanLock
+        do { lock = try ScanLock(database: store.path) } catch {
+            Terminal.error(error.description)
+            throw ExitCode(2)
+        }
+        defer { lock.release() }
         let printer = ProgressPrinter(quiet: quiet)
         let runner = ScanRunner(store: store)
         let task = Task { try await work(runner) { printer.update($0) } }

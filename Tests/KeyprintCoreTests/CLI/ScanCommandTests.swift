@@ -208,4 +208,19 @@ import Testing
         #expect(rows == expected, "\(expected.subtracting(rows).count) rows missing, \(rows.subtracting(expected).count) unexpected")
         #expect(try CLIFixtures.frameRows(database).count == 3 * 150)
     }
+
+    @Test func aSecondScanOfTheSameDatabaseIsRefusedWhileOneRuns() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try TestVideos.make(root + "/a.mp4", variant: 0, seconds: 1)
+        let database = folder.path + "/case.sqlite"
+        var lock: ScanLock? = try ScanLock(database: database)
+        let refused = try KeyprintBinary.run(["scan", root, "--db", database, "--quiet"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("another keyprint scan is working on this case database"))
+        lock?.release()
+        lock = nil
+        #expect(try KeyprintBinary.run(["scan", root, "--db", database, "--quiet"]).status == 0)
+    }
 }
