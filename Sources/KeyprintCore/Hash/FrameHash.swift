@@ -6,7 +6,7 @@ public struct FrameHash: Sendable, Equatable {
     public var timestamp: Double
     public var quality: Int
     public var hash: PDQHash
-    /// Hash of the left–right mirrored frame, derived from the same DCT.
+    /// Hash of the left–right mirrored frame, from the mirrored pixels of the same decode.
     public var mirrorHash: PDQHash
 
     public init(index: Int, timestamp: Double, quality: Int, hash: PDQHash, mirrorHash: PDQHash) {

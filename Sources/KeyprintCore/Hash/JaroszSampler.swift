@@ -39,42 +39,75 @@ struct JaroszSampler {
             self.starts = starts
             self.weights = weights
         }
+
+        /// The same axis for the mirrored image: output j of the mirrored image reads input
+        /// n−1−x where the unmirrored one reads x.
+        func mirrored() -> Axis {
+            var copy = self
+            for j in 0..<starts.count {
+                copy.starts[j] = length - starts[j] - weights[j].count
+                copy.weights[j] = weights[j].reversed()
+            }
+            return copy
+        }
     }
 
     let columns: Axis
+    let mirroredColumns: Axis
     let rows: Axis
     private var partial: [Float]
+    private var mirroredPartial: [Float]
 
     init(width: Int, height: Int) {
         columns = Axis(length: width)
+        mirroredColumns = columns.mirrored()
         rows = Axis(length: height)
         partial = [Float](repeating: 0, count: height * 64)
+        mirroredPartial = [Float](repeating: 0, count: height * 64)
     }
 
     var width: Int { columns.length }
     var height: Int { rows.length }
 
     /// Filters and decimates a row-major plane; `value` maps a stored sample to PDQ luma.
-    mutating func sample<T>(_ plane: UnsafeBufferPointer<T>, stride: Int, into out: UnsafeMutablePointer<Float>, value: (T) -> Float) {
-        let w = width, h = height
-        precondition(plane.count >= (h - 1) * stride + w)
+    /// With `mirroredOut`, also produces the 64×64 image of the left–right mirrored plane
+    /// (exactly what hashing the mirrored pixels would give, not an approximation).
+    mutating func sample<T>(_ plane: UnsafeBufferPointer<T>, stride: Int, into out: UnsafeMutablePointer<Float>,
+                            mirroredInto mirroredOut: UnsafeMutablePointer<Float>? = nil, value: (T) -> Float) {
+        let h = height
+        precondition(plane.count >= (h - 1) * stride + width)
+        Self.alongRows(plane, stride: stride, rows: h, axis: columns, into: &partial, value: value)
+        Self.alongColumns(partial, axis: rows, into: out)
+        if let mirroredOut {
+            Self.alongRows(plane, stride: stride, rows: h, axis: mirroredColumns, into: &mirroredPartial, value: value)
+            Self.alongColumns(mirroredPartial, axis: rows, into: mirroredOut)
+        }
+    }
+
+    /// Along each row: the 64 column outputs.
+    private static func alongRows<T>(_ plane: UnsafeBufferPointer<T>, stride: Int, rows h: Int, axis: Axis,
+                                     into partial: inout [Float], value: (T) -> Float) {
         partial.withUnsafeMutableBufferPointer { tmp in
-            // Along each row: the 64 column outputs.
-            for y in 0..<h {
-                let row = y * stride
-                for j in 0..<64 {
-                    let start = row + columns.starts[j]
-                    var sum: Float = 0
-                    columns.weights[j].withUnsafeBufferPointer { wts in
+            for j in 0..<64 {
+                axis.weights[j].withUnsafeBufferPointer { wts in
+                    let first = axis.starts[j]
+                    for y in 0..<h {
+                        let start = y * stride + first
+                        var sum: Float = 0
                         for k in 0..<wts.count { sum += wts[k] * value(plane[start + k]) }
+                        tmp[y * 64 + j] = sum
                     }
-                    tmp[y * 64 + j] = sum
                 }
             }
-            // Along each column of that: the 64 row outputs.
+        }
+    }
+
+    /// Along each column of the row outputs: the 64 row outputs.
+    private static func alongColumns(_ partial: [Float], axis: Axis, into out: UnsafeMutablePointer<Float>) {
+        partial.withUnsafeBufferPointer { tmp in
             for i in 0..<64 {
-                let start = rows.starts[i]
-                rows.weights[i].withUnsafeBufferPointer { wts in
+                let start = axis.starts[i]
+                axis.weights[i].withUnsafeBufferPointer { wts in
                     for j in 0..<64 {
                         var sum: Float = 0
                         for k in 0..<wts.count { sum += wts[k] * tmp[(start + k) * 64 + j] }

@@ -5,6 +5,10 @@ public struct PDQResult: Sendable, Equatable {
     public var quality: Int
     /// The 16×16 DCT the hash thresholds; dihedral variants derive from it.
     public var dct: DCT16
+    /// The hash of the left–right mirrored frame computed from the mirrored pixels, when the
+    /// hasher was asked for it. PDQ's decimation grid is not mirror-symmetric, so on frames
+    /// with hard edges this can be 20–30 bits from the DCT-derived `hash(.flipX)`.
+    public var exactMirrorHash: PDQHash?
 
     /// The hash of the image transformed by `transform`, from the same DCT (no re-hashing).
     public func hash(_ transform: DihedralTransform) -> PDQHash {
@@ -18,9 +22,14 @@ public struct PDQResult: Sendable, Equatable {
 public final class PDQHasher {
     private var sampler: JaroszSampler?
     private var small = [Float](repeating: 0, count: 64 * 64)
+    private var mirroredSmall = [Float](repeating: 0, count: 64 * 64)
     private var partial = [Float](repeating: 0, count: 16 * 64)
+    /// Also compute `exactMirrorHash` (one more filter pass along rows and one DCT).
+    public let computesExactMirror: Bool
 
-    public init() {}
+    public init(exactMirror: Bool = false) {
+        computesExactMirror = exactMirror
+    }
 
     /// Hashes a luma plane (values 0…255, row-major, `width × height`).
     public func hash(luma pixels: [Float], width: Int, height: Int) -> PDQResult {
@@ -45,15 +54,23 @@ public final class PDQHasher {
         if sampler?.width != width || sampler?.height != height {
             sampler = JaroszSampler(width: width, height: height)
         }
+        let mirror = computesExactMirror
         small.withUnsafeMutableBufferPointer { out in
-            sampler!.sample(plane, stride: stride, into: out.baseAddress!, value: value)
+            mirroredSmall.withUnsafeMutableBufferPointer { mirrored in
+                sampler!.sample(plane, stride: stride, into: out.baseAddress!,
+                                mirroredInto: mirror ? mirrored.baseAddress! : nil, value: value)
+            }
         }
     }
 
     private func finish() -> PDQResult {
         let quality = Self.quality(small)
         let dct = DCT16(of: small, partial: &partial)
-        return PDQResult(hash: dct.hash(), quality: quality, dct: dct)
+        var result = PDQResult(hash: dct.hash(), quality: quality, dct: dct)
+        if computesExactMirror {
+            result.exactMirrorHash = DCT16(of: mirroredSmall, partial: &partial).hash()
+        }
+        return result
     }
 
     public func hash(_ frame: LumaFrame) -> PDQResult {

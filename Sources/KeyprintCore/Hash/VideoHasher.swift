@@ -5,11 +5,11 @@ public enum VideoHasher {
     @discardableResult
     public static func hash(path: String, options: DecodeOptions, _ body: (FrameHash) throws -> Void) throws -> (info: MediaInfo, decodedFrames: Int) {
         let reader = try VideoReader(path: path, options: options)
-        let hasher = PDQHasher()
+        let hasher = PDQHasher(exactMirror: true)
         let decoded = try reader.forEachSample { frame in
             let result = hasher.hash(frame)
             try body(FrameHash(index: frame.index, timestamp: frame.timestamp, quality: result.quality,
-                               hash: result.hash, mirrorHash: result.hash(.flipX)))
+                               hash: result.hash, mirrorHash: result.exactMirrorHash ?? result.hash(.flipX)))
         }
         return (reader.info, decoded)
     }

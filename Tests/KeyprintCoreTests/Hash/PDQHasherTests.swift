@@ -122,3 +122,19 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct ExactMirrorTests {
+    @Test(arguments: [(128, 128), (854, 480), (321, 241)])
+    func exactMirrorEqualsHashOfMirroredPixels(width: Int, height: Int) {
+        let base = PDQHasherTests.pattern(width: width, height: height)
+        var mirrored = base
+        for y in 0..<height { for x in 0..<width { mirrored[y * width + x] = base[y * width + (width - 1 - x)] } }
+        let hasher = PDQHasher(exactMirror: true)
+        let result = hasher.hash(luma: base, width: width, height: height)
+        let direct = hasher.hash(luma: mirrored, width: width, height: height)
+        let exact = try! #require(result.exactMirrorHash)
+        #expect(exact.distance(to: direct.hash) <= 2, "\(exact.distance(to: direct.hash)) bits")
+        // And the mirror of the mirror is the original.
+        #expect(try! #require(direct.exactMirrorHash).distance(to: result.hash) <= 2)
+    }
+}
