@@ -44,7 +44,9 @@ extension Keyprint {
                 }
             }
             if let last = try store.scans().last {
-                Terminal.out("Last scan #\(last.id) of \(Terminal.printable(last.collection)): \(last.outcome?.rawValue ?? "unfinished (run `keyprint resume --db \(db)`)")")
+                let ended = last.outcome.map(\.rawValue) ?? "unfinished (killed, or still running)"
+                let hint = last.isFinished ? "" : "; continue with `keyprint resume --db \(db)`"
+                Terminal.out("Last scan #\(last.id) of \(Terminal.printable(last.collection)): \(ended)\(hint)")
             }
         }
     }
