@@ -156,6 +156,7 @@ import Testing
         for i in 0..<4 { try TestVideos.make(root + "/v\(i).mp4", variant: i, seconds: 6) }
         let database = folder.path + "/case.sqlite"
         let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "1", "--all-frames", "--quiet"])
+        defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
         while launched.process.isRunning && CLIFixtures.doneCount(database) < 1 { Thread.sleep(forTimeInterval: 0.02) }
         try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
         kill(launched.process.processIdentifier, SIGINT)
@@ -196,6 +197,7 @@ import Testing
         #expect(try KeyprintBinary.run(["scan", root, "--db", reference, "--all-frames", "--quiet"]).status == 0)
         let database = folder.path + "/case.sqlite"
         let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "2", "--all-frames", "--quiet"])
+        defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
         while launched.process.isRunning && !CLIFixtures.hasScan(database) { Thread.sleep(forTimeInterval: 0.02) }
         try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
         kill(launched.process.processIdentifier, SIGINT)
