@@ -11,10 +11,12 @@ struct Keyprint: AsyncParsableCommand {
         compatible with ThreatExchange vPDQ), stores them in a SQLite case database, matches \
         frame-hash sequences into time-aligned segments and exports a timeline CSV.
 
-        Exit status: 0 success; 1 some files failed (see `keyprint status`); 2 usage error; \
-        3 the input could not be read at all; 130 interrupted (resume with `keyprint resume`).
+        Exit status: 0 success (for `scan` and `resume`: every video is done); 1 some files \
+        failed (see `keyprint status`); 2 usage error (including a --db inside the evidence \
+        folder); 3 the input or the case database could not be read at all; 130 interrupted \
+        (resume with `keyprint resume --db CASE`).
         """,
         version: KeyprintVersion.string,
-        subcommands: [Hash.self]
+        subcommands: [Hash.self, Scan.self, Resume.self, Status.self, Export.self]
     )
 }

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The result of processing one file, committed to the store in one transaction: its state,
+/// custody digests, media facts and frames change together or not at all.
+public struct FileOutcome: Sendable {
+    public var fileID: Int64
+    public var state: FileState
+    public var error: String?
+    public var size: Int64?
+    public var mtimeNanoseconds: Int64?
+    public var digests: CustodyDigests?
+    public var hashedAt: Date?
+    public var hashingKey: String?
+    public var media: StoredMediaFacts?
+    public var frames: [FrameHash]
+    public var decodedFrames: Int?
+    public var processingSeconds: Double
+
+    public init(fileID: Int64, state: FileState, error: String? = nil, size: Int64?, mtimeNanoseconds: Int64?,
+                digests: CustodyDigests? = nil, hashedAt: Date? = nil, hashingKey: String? = nil,
+                media: StoredMediaFacts? = nil, frames: [FrameHash] = [], decodedFrames: Int? = nil,
+                processingSeconds: Double = 0) {
+        self.fileID = fileID; self.state = state; self.error = error
+        self.size = size; self.mtimeNanoseconds = mtimeNanoseconds
+        self.digests = digests; self.hashedAt = hashedAt; self.hashingKey = hashingKey
+        self.media = media; self.frames = frames; self.decodedFrames = decodedFrames
+        self.processingSeconds = processingSeconds
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+extension SQLiteCaseStore {
+    public func frames(fileID: Int64) throws -> [StoredFrame] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM frames WHERE file_id = ? ORDER BY frame_index", arguments: [fileID])
+                    .map(Self.storedFrame)
+            }
+        }
+    }
+
+    public func frames(collection: String) throws -> [StoredFrame] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT frames.* FROM frames JOIN files ON files.id = frames.file_id
+                    WHERE files.collection = ? AND files.state = 'done' ORDER BY files.relative_path, frames.frame_index
+                    """, arguments: [collection]).map(Self.storedFrame)
+            }
+        }
+    }
+
+    public func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) throws {
+        let done = try files(collection: collection).filter { $0.state == .done }
+            .sorted { ($0.path, $0.collection) < ($1.path, $1.collection) }
+        try guarded {
+            try pool.read { db in
+                for file in done {
+                    let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM frames WHERE file_id = ? ORDER BY frame_index",
+                                                     arguments: [file.id])
+                    while let row = try cursor.next() { try body(file, Self.storedFrame(row)) }
+                }
+            }
+        }
+    }
+
+    static func storedFrame(_ row: Row) -> StoredFrame {
+        let hash: Data = row["hash"]
+        let mirror: Data = row["mirror_hash"]
+        return StoredFrame(fileID: row["file_id"], index: row["frame_index"], timestamp: row["timestamp_s"], quality: row["quality"],
+                           hash: PDQHash(bytes: hash) ?? .zero, mirrorHash: PDQHash(bytes: mirror) ?? .zero)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import KeyprintCore
+
+extension Keyprint {
+    struct Scan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Process an evidence folder into a case database; resumable after any interruption.",
+            discussion: """
+            Walks FOLDER recursively (symbolic links are recorded, never followed), records MD5, \
+            SHA-1 and SHA-256 of every file, decodes every video and stores the PDQ hash of each \
+            sampled frame. Each file is committed in one transaction, so a killed scan loses \
+            nothing: run `keyprint resume --db CASE` (or the same scan again) to continue. \
+            Unchanged files are not processed again; changed files are re-hashed and their frames \
+            replaced. Nothing under FOLDER is ever written, and a --db inside FOLDER is refused.
+
+            File states: done, failed (looked like a video but could not be processed; the reason \
+            is recorded), skipped (not a video; what it looks like is recorded), pending, running.
+            Exit status: 0 every video done; 1 some files failed (see `keyprint status`); \
+            2 usage error; 3 the case database failed; 130 interrupted.
+            """
+        )
+
+        @Argument(help: "The evidence folder.")
+        var folder: String
+
+        @Option(name: .long, help: ArgumentHelp("The case database (SQLite); created when missing.", valueName: "CASE.sqlite"))
+        var db: String
+
+        @Option(name: .long, help: "Collection name (default: the folder's name).")
+        var collection: String?
+
+        @Option(name: .long, help: "Files processed at once (default: the number of cores).")
+        var jobs: Int?
+
+        @OptionGroup var sampling: SamplingOptions
+
+        @Option(name: .long, help: ArgumentHelp("Give up on a file after S seconds.", valueName: "S"))
+        var timeoutPerFile: Double = 600
+
+        @Flag(name: .long, help: "No progress output.")
+        var quiet = false
+
+        func validate() throws {
+            if let jobs, jobs < 1 { throw ValidationError("--jobs takes a positive number.") }
+            if !(timeoutPerFile > 0 && timeoutPerFile.isFinite) { throw ValidationError("--timeout-per-file takes a positive number of seconds.") }
+            if collection?.isEmpty == true { throw ValidationError("--collection cannot be empty.") }
+        }
+
+        func run() async throws {
+            let root: String
+            do { root = try EvidencePaths.resolveFolder(folder) } catch {
+                Terminal.error(error.description)
+                throw ExitCode(2)
+            }
+            let store = try ScanSession.openStore(database: db, folder: root)
+            let settings = ScanSettings(sampling: sampling.mode, timeBudget: timeoutPerFile,
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
+            let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
+            try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, store: store)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Scores a Keyprint match timeline CSV against samples/truth.json.
+
+Usage: evaluate-samples.py TIMELINE.csv [--truth samples/truth.json] [--markdown]
+
+A pair of files is *linked* when the timeline has at least one segment between them (either
+direction). Precision and recall count unordered file pairs. For each true pair that is
+linked, the found span on each side is the hull of its segments; it is *within 1 s* when both
+ends on both sides are within 1 s of the truth, and its IoU is the mean of the two sides'
+interval IoU. Exit status 0; the numbers are the result.
+"""
+import csv, json, os, sys
+from collections import defaultdict
+
+def rel(path, root_names=("samples",)):
+    parts = os.path.normpath(path).split(os.sep)
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] in root_names:
+            return "/".join(parts[i + 1:])
+    return path
+
+def iou(a, b):
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+def main():
+    args = sys.argv[1:]
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__); return 0
+    timeline = args[0]
+    truth_path = args[args.index("--truth") + 1] if "--truth" in args else os.path.join(os.path.dirname(__file__), "..", "samples", "truth.json")
+    markdown = "--markdown" in args
+    truth = json.load(open(truth_path))
+    segs = defaultdict(list)   # (a, b) sorted key -> list of ((a0,a1),(b0,b1))
+    with open(timeline, newline="") as f:
+        for row in csv.DictReader(f):
+            q, r = rel(row["query_path"]), rel(row["reference_path"])
+            qs = (float(row["query_start_s"]), float(row["query_end_s"]))
+            rs = (float(row["reference_start_s"]), float(row["reference_end_s"]))
+            key = tuple(sorted((q, r)))
+            segs[key].append((qs, rs) if key == (q, r) else (rs, qs))
+    true_pairs = {}
+    for p in truth["pairs"]:
+        key = tuple(sorted((p["a"], p["b"])))
+        a = (p["a_start_s"], p["a_end_s"]); b = (p["b_start_s"], p["b_end_s"])
+        true_pairs[key] = (a, b) if key == (p["a"], p["b"]) else (b, a)
+        true_pairs[key] = true_pairs[key] + ("+".join(p["transform"]),)
+    linked = set(segs)
+    tp = linked & set(true_pairs); fp = linked - set(true_pairs); fn = set(true_pairs) - linked
+    precision = len(tp) / len(linked) if linked else 1.0
+    recall = len(tp) / len(true_pairs) if true_pairs else 1.0
+    rows, ious, within = [], [], 0
+    for key in sorted(true_pairs):
+        ta, tb, transform = true_pairs[key]
+        if key not in segs:
+            rows.append((key[0], key[1], transform, f"{ta[0]:.1f}-{ta[1]:.1f}", "—", f"{tb[0]:.1f}-{tb[1]:.1f}", "—", "—", "missed"))
+            continue
+        fa = (min(s[0][0] for s in segs[key]), max(s[0][1] for s in segs[key]))
+        fb = (min(s[1][0] for s in segs[key]), max(s[1][1] for s in segs[key]))
+        score = (iou(fa, ta) + iou(fb, tb)) / 2
+        ok = all(abs(x - y) <= 1.0 for x, y in zip(fa + fb, ta + tb))
+        within += ok; ious.append(score)
+        rows.append((key[0], key[1], transform, f"{ta[0]:.1f}-{ta[1]:.1f}", f"{fa[0]:.1f}-{fa[1]:.1f}",
+                     f"{tb[0]:.1f}-{tb[1]:.1f}", f"{fb[0]:.1f}-{fb[1]:.1f}", f"{score:.2f}", "ok" if ok else "span off"))
+    mean_iou = sum(ious) / len(ious) if ious else 0.0
+    head = ("a", "b", "transform", "truth a", "found a", "truth b", "found b", "IoU", "verdict")
+    if markdown:
+        print("| " + " | ".join(head) + " |"); print("|" + "---|" * len(head))
+        for r in rows: print("| " + " | ".join(r) + " |")
+    else:
+        widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+        for r in [head] + rows: print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    for key in sorted(fp):
+        print(f"false link: {key[0]} <-> {key[1]} " + ", ".join(f"{s[0][0]:.1f}-{s[0][1]:.1f} ~ {s[1][0]:.1f}-{s[1][1]:.1f}" for s in segs[key]))
+    print(f"\ntrue pairs {len(true_pairs)}, linked pairs {len(linked)}, true links {len(tp)}, false links {len(fp)}, missed {len(fn)}")
+    print(f"precision {precision:.3f}  recall {recall:.3f}  spans within 1 s {within}/{len(true_pairs)}  mean span IoU {mean_iou:.3f}")
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
