@@ -45,9 +45,10 @@ let package = Package(
             dependencies: ["KeyprintCore"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // GRDB only to build a database at an older schema version (migration tests).
         .testTarget(
             name: "KeyprintCoreTests",
-            dependencies: ["KeyprintCore"]
+            dependencies: ["KeyprintCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

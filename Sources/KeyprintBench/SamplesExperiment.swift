@@ -2,33 +2,25 @@ import Foundation
 import KeyprintCore
 
 /// Every file of samples/ against every other with the library alone (decode → whole and
-/// region hashes → Matcher), scored against samples/truth.json. An experiment for the design,
-/// not the product's `keyprint match` (which will read the case database).
+/// region hashes with `VideoHasher.hashWithRegions`, the scan's own code → Matcher), scored
+/// against samples/truth.json. An experiment for the design; `keyprint match` does the same
+/// from the case database.
 enum SamplesExperiment {
-    static func run(directory: String, every: Double, thumbnailWidth: Int = 160) throws -> String {
+    static func run(directory: String, every: Double) throws -> String {
         let truthData = try Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))
         let truth = try JSONSerialization.jsonObject(with: truthData) as! [String: Any]
         let videoEntries = truth["videos"] as! [[String: Any]]
         let paths = videoEntries.map { $0["path"] as! String }
         var videos: [VideoFrames] = []
         var regionNotes: [String] = []
-        let hasher = PDQHasher(exactMirror: true)
-        for (i, path) in paths.enumerated() {
-            let reader = try VideoReader(path: directory + "/" + path, options: DecodeOptions(sampling: .interval(seconds: every)))
-            var full: [LumaFrame] = []
-            _ = try reader.forEachSample { full.append($0) }
-            let region = ContentRegionDetector().detect(full.map { $0.thumbnail(width: thumbnailWidth) })
-            var frames: [FrameHash] = [], regionFrames: [FrameHash] = []
-            for f in full {
-                let r = hasher.hash(f)
-                frames.append(FrameHash(index: f.index, timestamp: f.timestamp, quality: r.quality, hash: r.hash,
-                                        mirrorHash: r.exactMirrorHash ?? r.hash(.flipX)))
-                if let region {
-                    let c = hasher.hash(f.cropped(to: region))
-                    regionFrames.append(FrameHash(index: f.index, timestamp: f.timestamp, quality: c.quality, hash: c.hash,
-                                                  mirrorHash: c.exactMirrorHash ?? c.hash(.flipX)))
-                }
-            }
+        for path in paths {
+            // The product's scan code path (whole-frame + streaming region hashes), so the
+            // experiment and `keyprint scan` cannot disagree.
+            let hashed = try VideoHasher.hashWithRegions(path: directory + "/" + path,
+                                                         options: DecodeOptions(sampling: .interval(seconds: every)), regions: true)
+            let region = hashed.region
+            let i = videos.count
+            let (frames, regionFrames) = (hashed.frames, hashed.regionFrames)
             regionNotes.append("\(path): \(region.map { "region x \(fixed($0.x, 2)) y \(fixed($0.y, 2)) w \(fixed($0.width, 2)) h \(fixed($0.height, 2))" } ?? "whole frame")")
             videos.append(VideoFrames(videoID: Int64(i), frames: frames, regionFrames: regionFrames))
         }

@@ -17,6 +17,6 @@ struct Keyprint: AsyncParsableCommand {
         (resume with `keyprint resume --db CASE`).
         """,
         version: KeyprintVersion.string,
-        subcommands: [Hash.self, Scan.self, Resume.self, Status.self, Export.self]
+        subcommands: [Hash.self, Scan.self, Resume.self, Status.self, Match.self, Export.self]
     )
 }

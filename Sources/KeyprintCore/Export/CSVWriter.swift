@@ -1,7 +1,12 @@
 /// Writes RFC 4180 CSV: fields separated by commas, rows ended by CRLF, a field quoted when
 /// it holds a comma, quote, CR or LF (quotes doubled). Text cells that a spreadsheet would
 /// run as a formula (starting with = + - @ tab or CR) get a leading apostrophe; numbers we
-/// format ourselves are written as they are.
+/// format ourselves are written as they are. The one CSV encoder of Keyprint: the frames
+/// export and the match timeline both use it.
+///
+/// Evidence file names are attacker-controlled: a file called `=HYPERLINK(…).mp4` must not run
+/// when an examiner opens a CSV in a spreadsheet, hence the apostrophe (OWASP's CSV-injection
+/// advice), applied before quoting.
 public struct CSVWriter {
     public enum Cell: Sendable, Equatable {
         /// Free text (paths, names, errors): quoted and neutralised as needed.

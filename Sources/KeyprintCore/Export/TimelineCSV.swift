@@ -53,10 +53,19 @@ public enum TimelineCSV {
     public static let creationTimeDescription = "Query start (container creation time + offset)"
     public static let modificationTimeDescription = "Query start (file modification time + offset)"
 
-    /// The header line and one line per row, CRLF-terminated.
+    /// Columns holding numbers Keyprint formats itself (written as they are); every other
+    /// cell is text and is neutralised against spreadsheet formulas.
+    public static let numericColumns: Set<String> = [
+        "query_start_s", "query_end_s", "reference_start_s", "reference_end_s", "score", "matched_frames",
+        "mean_distance", "threshold_bits", "min_duration_s", "speed",
+    ]
+
+    /// The header line and one line per row, CRLF-terminated (`CSVWriter`'s RFC 4180 encoding).
     public static func document(_ rows: [TimelineRow]) -> String {
-        var out = CSVField.record(columns)
-        for row in rows { out += CSVField.record(cells(row)) }
+        var out = CSVWriter.row(columns.map { .text($0) })
+        for row in rows {
+            out += CSVWriter.row(zip(columns, cells(row)).map { numericColumns.contains($0) ? .number($1) : .text($1) })
+        }
         return out
     }
 

@@ -55,15 +55,15 @@ public struct FileProcessor: Sendable {
             outcome.processingSeconds = elapsed()
             return .outcome(outcome)
         }
-        var frames: [FrameHash] = []
         do {
-            let result = try VideoHasher.hash(path: path, options: settings.decodeOptions) { frame in
+            let result = try VideoHasher.hashWithRegions(path: path, options: settings.decodeOptions, regions: settings.regions) { _ in
                 if Task.isCancelled { throw CancellationError() }
-                frames.append(frame)
             }
             outcome.media = StoredMediaFacts(result.info)
             outcome.decodedFrames = result.decodedFrames
-            outcome.frames = frames
+            outcome.frames = result.frames
+            outcome.region = result.region
+            outcome.regionFrames = result.regionFrames
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch let error as DecodeError {

@@ -57,6 +57,24 @@ public protocol CaseStore: Sendable {
     /// Streams every frame of done files, ordered by path then frame index.
     func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) throws
 
+    // MARK: Regions
+    /// The content region recorded for a file, if it has one.
+    func region(fileID: Int64) throws -> StoredRegion?
+    /// A file's region hashes (crops of its region), at the timestamps of its frames.
+    func regionFrames(fileID: Int64) throws -> [StoredFrame]
+    /// Done files of a collection (nil: all) as the matcher takes them: video id = file id,
+    /// whole-frame hashes and region hashes in frame order.
+    func videoFrames(collection: String?) throws -> [VideoFrames]
+
+    // MARK: Matches
+    /// Stores a run and its segments in one transaction, replacing every earlier run of the same
+    /// comparison (same query and reference collection) and its segments. Returns the run with its id.
+    func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) throws -> MatchRun
+    /// Every stored run (one per comparison), oldest first.
+    func matchRuns() throws -> [MatchRun]
+    /// A run's segments, highest score first.
+    func matchSegments(runID: Int64) throws -> [MatchSegment]
+
     // MARK: Audit
     func audit(scanID: Int64?) throws -> [AuditEntry]
 }

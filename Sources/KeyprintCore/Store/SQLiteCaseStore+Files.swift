@@ -99,6 +99,7 @@ extension SQLiteCaseStore {
                     try insert.execute(arguments: [outcome.fileID, frame.index, frame.timestamp, frame.quality,
                                                    Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
                 }
+                try Self.replaceRegion(db, of: outcome)
                 var detail = "\(outcome.state.rawValue) in \(String(format: "%.3f", outcome.processingSeconds)) s"
                 if outcome.state == .done { detail += ", \(outcome.frames.count) frame(s)" }
                 if let error = outcome.error { detail += ": \(error)" }

@@ -114,6 +114,58 @@ public final class SQLiteCaseStore: CaseStore {
                 CREATE INDEX audit_scan ON audit(scan_id);
                 """)
         }
+        migrator.registerMigration("v2-regions") { db in
+            try db.execute(sql: """
+                CREATE TABLE file_regions (
+                    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+                    x REAL NOT NULL,
+                    y REAL NOT NULL,
+                    width REAL NOT NULL,
+                    height REAL NOT NULL,
+                    detector TEXT NOT NULL,
+                    detector_version INTEGER NOT NULL
+                );
+                CREATE TABLE region_frames (
+                    id INTEGER PRIMARY KEY,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    frame_index INTEGER NOT NULL,
+                    timestamp_s REAL NOT NULL,
+                    quality INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    mirror_hash BLOB NOT NULL CHECK (length(mirror_hash) = 32),
+                    UNIQUE (file_id, frame_index)
+                );
+                """)
+        }
+        migrator.registerMigration("v3-matches") { db in
+            try db.execute(sql: """
+                CREATE TABLE match_runs (
+                    id INTEGER PRIMARY KEY,
+                    query_collection TEXT,
+                    reference_collection TEXT,
+                    settings TEXT NOT NULL,
+                    command_line TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT
+                );
+                CREATE TABLE match_segments (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES match_runs(id) ON DELETE CASCADE,
+                    query_file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    reference_file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    query_start_s REAL NOT NULL,
+                    query_end_s REAL NOT NULL,
+                    reference_start_s REAL NOT NULL,
+                    reference_end_s REAL NOT NULL,
+                    slope REAL NOT NULL,
+                    score REAL NOT NULL,
+                    matched_frames INTEGER NOT NULL,
+                    mean_distance REAL NOT NULL,
+                    transform TEXT NOT NULL
+                );
+                CREATE INDEX match_segments_run ON match_segments(run_id);
+                """)
+        }
         return migrator
     }
 }

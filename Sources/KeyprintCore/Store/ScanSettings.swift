@@ -12,21 +12,40 @@ public struct ScanSettings: Sendable, Equatable, Codable {
     public var timeBudget: Double?
     /// Files processed at once.
     public var jobs: Int
+    /// Also store region hashes (the content region's crop of every sampled frame). Settings
+    /// recorded before regions existed decode as true.
+    public var regions: Bool
 
     public init(sampling: SamplingMode, lumaSize: (width: Int, height: Int)? = nil,
-                timeBudget: Double?, jobs: Int) {
+                timeBudget: Double?, jobs: Int, regions: Bool = true) {
         self.sampling = sampling.storageKey
         self.lumaWidth = lumaSize?.width
         self.lumaHeight = lumaSize?.height
         self.timeBudget = timeBudget
         self.jobs = jobs
+        self.regions = regions
+    }
+
+    private enum CodingKeys: String, CodingKey { case sampling, lumaWidth, lumaHeight, timeBudget, jobs, regions }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sampling = try c.decode(String.self, forKey: .sampling)
+        lumaWidth = try c.decodeIfPresent(Int.self, forKey: .lumaWidth)
+        lumaHeight = try c.decodeIfPresent(Int.self, forKey: .lumaHeight)
+        timeBudget = try c.decodeIfPresent(Double.self, forKey: .timeBudget)
+        jobs = try c.decode(Int.self, forKey: .jobs)
+        regions = try c.decodeIfPresent(Bool.self, forKey: .regions) ?? true
     }
 
     public var samplingMode: SamplingMode { SamplingMode(storageKey: sampling) ?? .defaultInterval }
 
     /// What decides the frames a file gets: a file hashed under another key is hashed again.
+    /// `;regions` marks files that also have region hashes (a file scanned before regions
+    /// existed is hashed again).
     public var hashingKey: String {
         "\(sampling);luma=\(lumaWidth.map(String.init) ?? "native")x\(lumaHeight.map(String.init) ?? "native")"
+            + (regions ? ";regions" : "")
     }
 
     public var decodeOptions: DecodeOptions {

@@ -5,7 +5,7 @@ extension Keyprint {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write data out of a case database.",
-            subcommands: [ExportFrames.self]
+            subcommands: [ExportTimeline.self, ExportFrames.self]
         )
     }
 }

@@ -38,6 +38,10 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("Give up on a file after S seconds.", valueName: "S"))
         var timeoutPerFile: Double = 600
 
+        @Flag(name: .customLong("no-regions"),
+              help: "Store whole-frame hashes only: no content-region (webcam pane, letterbox) hashes. Recorded in the scan's settings.")
+        var noRegions = false
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -55,7 +59,7 @@ extension Keyprint {
             }
             let store = try ScanSession.openStore(database: db, folder: root)
             let settings = ScanSettings(sampling: sampling.mode, timeBudget: timeoutPerFile,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions)
             let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
             let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, store: store)

@@ -111,10 +111,10 @@ import Testing
     }
 
     @Test func ordinaryCellsAreLeftAlone() {
-        #expect(CSVField.encode("/case/in/plain.mp4") == "/case/in/plain.mp4")
-        #expect(CSVField.encode("3.000") == "3.000")
-        #expect(CSVField.encode("a-b=c") == "a-b=c")
-        #expect(CSVField.encode("") == "")
+        #expect(CSVWriter.field(.text("/case/in/plain.mp4")) == "/case/in/plain.mp4")
+        #expect(CSVWriter.field(.text("3.000")) == "3.000")
+        #expect(CSVWriter.field(.text("a-b=c")) == "a-b=c")
+        #expect(CSVWriter.field(.text("")) == "")
     }
 
     @Test func messageNamesSpeedAndPlainMatches() {

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import KeyprintCore
+
+extension Keyprint {
+    struct Match: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Link files of a case database: time-aligned segments of the same recording.",
+            discussion: """
+            Default: every done file against every other file of the database; each linked pair \
+            of files is stored once (in the direction with the higher total score). With --query \
+            and/or --reference: each file of the query collection against the files of the \
+            reference collection (a missing one means every collection). The results replace \
+            earlier results of the same comparison; write them out with `keyprint export timeline`.
+
+            --threshold BITS: largest Hamming distance (of 256 bits) at which two frame hashes \
+            match; 31 is vPDQ's default; lower is stricter. Frames of PDQ quality below 50 \
+            (black, flat, blurred) never match.
+            --min-duration S: shortest segment reported, in seconds of query time.
+            transform (per segment): none (plain frames), mirror (the left-right mirrored hash \
+            matched), crop (one side's content region, e.g. the webcam pane or the picture inside \
+            letterbox bars, matched the other side's frames), mirror+crop (both).
+
+            Exit status: 0 done (also when nothing links); 2 usage error (no database, unknown \
+            collection); 3 the case database failed.
+            """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The case database.", valueName: "CASE.sqlite"))
+        var db: String
+
+        @Option(name: .long, help: ArgumentHelp("Only files of this collection as queries.", valueName: "COLLECTION"))
+        var query: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only files of this collection as references.", valueName: "COLLECTION"))
+        var reference: String?
+
+        @Option(name: .long, help: ArgumentHelp("Match radius in bits of 256 (default 31).", valueName: "BITS"))
+        var threshold: Int = 31
+
+        @Option(name: .long, help: ArgumentHelp("Shortest segment, seconds of query time (default 3).", valueName: "S"))
+        var minDuration: Double = 3
+
+        @Option(name: .long, help: "Query files matched at once (default: the number of cores).")
+        var jobs: Int?
+
+        @Flag(name: .long, help: "No progress output.")
+        var quiet = false
+
+        func validate() throws {
+            if !(0...128).contains(threshold) { throw ValidationError("--threshold takes 0…128 bits.") }
+            if !(minDuration >= 0 && minDuration.isFinite) { throw ValidationError("--min-duration takes a number of seconds ≥ 0.") }
+            if let jobs, jobs < 1 { throw ValidationError("--jobs takes a positive number.") }
+        }
+
+        func run() async throws {
+            let store: SQLiteCaseStore
+            do { store = try SQLiteCaseStore(path: db, create: false) } catch let error as StoreError {
+                Terminal.error(error.description)
+                if case .noDatabase = error { throw ExitCode(2) }
+                throw ExitCode(3)
+            }
+            var settings = MatchSettings()
+            settings.thresholdBits = threshold
+            settings.minDuration = minDuration
+            let request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
+                                       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine)
+            let showProgress = !quiet
+            let summary: MatchSummary
+            do {
+                summary = try await MatchRunner(store: store).run(request) { done, total in
+                    if showProgress && total > 0 && (done == total || done % 10 == 0) {
+                        FileHandle.standardError.write(Data("keyprint: matched \(done)/\(total) query files\n".utf8))
+                    }
+                }
+            } catch let error as MatchRunnerError {
+                Terminal.error(error.description)
+                throw ExitCode(2)
+            } catch let error as StoreError {
+                Terminal.error(error.description)
+                throw ExitCode(3)
+            }
+            var names: [Int64: String] = [:]
+            for file in try store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
+            Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
+                         + "(threshold \(threshold) bits, min duration \(minDuration) s).")
+            Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files; stored as match run #\(summary.run.id).")
+            if !summary.segments.isEmpty { Terminal.out("Top links:") }
+            for s in summary.segments.prefix(10) {
+                let q = Terminal.printable(names[s.queryVideoID] ?? "#\(s.queryVideoID)")
+                let r = Terminal.printable(names[s.referenceVideoID] ?? "#\(s.referenceVideoID)")
+                Terminal.out("  \(q) \(span(s.queryStart, s.queryEnd)) ↔ \(r) \(span(s.referenceStart, s.referenceEnd))  "
+                             + "\(s.transform.rawValue)  score \(String(format: "%.1f", s.score))")
+            }
+            Terminal.out("Write the timeline: keyprint export timeline --db \(db) --output TIMELINE.csv")
+        }
+
+        private func span(_ a: Double, _ b: Double) -> String { String(format: "%.1f–%.1f s", a, b) }
+    }
+}

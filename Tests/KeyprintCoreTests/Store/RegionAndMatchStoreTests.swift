@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import Testing
+@testable import KeyprintCore
+
+/// The v2 (regions) and v3 (match results) parts of the case database, on real SQLite files.
+@Suite struct RegionAndMatchStoreTests {
+    static func frame(_ i: Int, salt: UInt64 = 0) -> FrameHash {
+        let h = PDQHash(w0: UInt64(i) ^ salt, w1: 0xFEED_F00D, w2: UInt64(i) << 40, w3: ~UInt64(i))
+        return FrameHash(index: i, timestamp: Double(i), quality: 80, hash: h, mirrorHash: PDQHash(w0: ~h.w0))
+    }
+
+    static func segment(_ q: Int64, _ r: Int64, score: Double, start: Double = 1) -> MatchSegment {
+        MatchSegment(queryVideoID: q, referenceVideoID: r, queryStart: start, queryEnd: start + 10, referenceStart: start + 2,
+                     referenceEnd: start + 12.5, slope: 1.25, matchedFrames: 9, meanDistance: 7.5, score: score, transform: .mirrorCrop)
+    }
+
+    /// A store with one scan and `count` pending files; returns the store, scan id and file ids.
+    static func storeWithFiles(_ folder: TemporaryFolder, count: Int) throws -> (SQLiteCaseStore, Int64, [Int64]) {
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        let settings = ScanSettings(sampling: .defaultInterval, timeBudget: 60, jobs: 1)
+        let scan = try store.beginScan(root: "/e", collection: "c", settings: settings, commandLine: "k", versions: "v")
+        let ids = try store.markPending(collection: "c", root: "/e", files: (0..<count).map { ("f\($0).mp4", nil) }, scanID: scan.id)
+        return (store, scan.id, ids)
+    }
+
+    @Test func regionAndRegionFramesCommitWithTheFileAndAreReplaced() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        let id = ids[0]
+        let rect = NormalizedRect(x: 0.02, y: 0.12, width: 0.75, height: 0.75)
+        try store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<5).map { Self.frame($0) },
+                                     region: rect, regionFrames: (0..<5).map { Self.frame($0, salt: 99) }), scanID: scanID)
+        let region = try #require(try store.region(fileID: id))
+        #expect(region.rect == rect && region.detector == RegionHashing.detectorName && region.detectorVersion == RegionHashing.detectorVersion)
+        #expect(try store.regionFrames(fileID: id).map(\.frameHash) == (0..<5).map { Self.frame($0, salt: 99) })
+        let video = try #require(try store.videoFrames(collection: "c").first)
+        #expect(video.videoID == id && video.frames == (0..<5).map { Self.frame($0) } && video.hasRegions)
+
+        // Reprocessed with another region: the old rows are replaced, not added to.
+        let other = NormalizedRect(x: 0.1, y: 0.1, width: 0.5, height: 0.5)
+        try store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<3).map { Self.frame($0) },
+                                     region: other, regionFrames: (0..<3).map { Self.frame($0, salt: 7) }), scanID: scanID)
+        #expect(try store.region(fileID: id)?.rect == other)
+        #expect(try store.regionFrames(fileID: id).map(\.frameHash) == (0..<3).map { Self.frame($0, salt: 7) })
+        // Reprocessed without a region (or failed): no region rows remain.
+        try store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
+        #expect(try store.region(fileID: id) == nil)
+        #expect(try store.regionFrames(fileID: id).isEmpty)
+        #expect(try store.videoFrames(collection: nil).isEmpty)
+    }
+
+    @Test func aFailingRegionInsertRollsBackTheWholeFile() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        // Two region frames with the same index violate UNIQUE(file_id, frame_index): the frames
+        // and state written before them in the same transaction must not stay.
+        let bad = FileOutcome(fileID: ids[0], state: .done, size: 1, mtimeNanoseconds: 1, frames: [Self.frame(0)],
+                              region: .full, regionFrames: [Self.frame(0), Self.frame(0)])
+        #expect(throws: StoreError.self) { try store.commit(bad, scanID: scanID) }
+        #expect(try store.file(id: ids[0])?.state == .pending)
+        #expect(try store.frames(fileID: ids[0]).isEmpty)
+        #expect(try store.region(fileID: ids[0]) == nil)
+    }
+
+    @Test func matchRunsReplaceTheSameComparisonOnly() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, _, ids) = try Self.storeWithFiles(folder, count: 3)
+        let settings = MatchRunSettings(MatchSettings(thresholdBits: 24, minDuration: 4))
+        let all = try store.saveMatchRun(MatchRun(queryCollection: nil, referenceCollection: nil, settings: settings,
+                                                  commandLine: "keyprint match", startedAt: Date(), endedAt: Date()),
+                                         segments: [Self.segment(ids[0], ids[1], score: 5), Self.segment(ids[2], ids[1], score: 9)])
+        #expect(try store.matchSegments(runID: all.id) == [Self.segment(ids[2], ids[1], score: 9), Self.segment(ids[0], ids[1], score: 5)])
+        let scoped = try store.saveMatchRun(MatchRun(queryCollection: "c", referenceCollection: "known", settings: settings,
+                                                     commandLine: "keyprint match --query c", startedAt: Date()),
+                                            segments: [Self.segment(ids[0], ids[2], score: 3)])
+        // Same comparison again: the first run and its segments are gone.
+        let again = try store.saveMatchRun(MatchRun(queryCollection: nil, referenceCollection: nil, settings: settings,
+                                                    commandLine: "keyprint match", startedAt: Date()),
+                                           segments: [Self.segment(ids[1], ids[0], score: 2)])
+        let runs = try store.matchRuns()
+        #expect(runs.map(\.id) == [scoped.id, again.id])
+        #expect(runs.first?.queryCollection == "c" && runs.first?.referenceCollection == "known" && runs.first?.settings == settings)
+        #expect(runs.last?.queryCollection == nil && runs.last?.settings.thresholdBits == 24)
+        #expect(try store.matchSegments(runID: all.id).isEmpty)
+        #expect(try store.matchSegments(runID: again.id) == [Self.segment(ids[1], ids[0], score: 2)])
+        #expect(try store.matchSegments(runID: scoped.id).count == 1)
+    }
+
+    @Test func aVersion1DatabaseOpensMigratesAndKeepsItsData() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/v1.sqlite"
+        // A database as Keyprint's first schema left it, with one done file and its frames.
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteCaseStore.migrator.migrate(queue, upTo: "v1-initial")
+        let frame = Self.frame(3)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO files (id, collection, root, relative_path, state, frame_count, updated_at)
+                VALUES (1, 'old', '/e', 'x.mp4', 'done', 1, '2026-01-01 00:00:00.000');
+                """)
+            try db.execute(sql: "INSERT INTO frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (1, 3, 3.0, 80, ?, ?)",
+                           arguments: [Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
+        }
+        try queue.close()
+
+        let store = try SQLiteCaseStore(path: path, create: false)
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches"])
+        #expect(try store.frames(fileID: 1).map(\.frameHash) == [frame])
+        #expect(try store.region(fileID: 1) == nil)
+        #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
+        #expect(try store.matchRuns().isEmpty)
+        // Old scan settings JSON (no `regions` key) still decodes, with regions on.
+        #expect(ScanSettings(json: #"{"jobs":2,"sampling":"every:1.0","timeBudget":600}"#)?.regions == true)
+    }
+
+    @Test func oneDirectionPerPairKeepsTheHigherScoringDirection() {
+        let kept = MatchRunner.oneDirectionPerPair([
+            Self.segment(1, 2, score: 4), Self.segment(1, 2, score: 3, start: 20), Self.segment(2, 1, score: 6),
+            Self.segment(3, 4, score: 5), Self.segment(4, 3, score: 5),
+            Self.segment(5, 6, score: 1),
+        ])
+        // 1→2 totals 7 > 6; 3↔4 tie: query = the larger id (4); 5→6 found one way only.
+        #expect(kept == [Self.segment(1, 2, score: 4), Self.segment(1, 2, score: 3, start: 20), Self.segment(4, 3, score: 5),
+                         Self.segment(5, 6, score: 1)])
+    }
+}
