@@ -19,7 +19,8 @@ extension Keyprint {
             --min-duration S: shortest segment reported, in seconds of query time.
             transform (per segment): none (plain frames), mirror (the left-right mirrored hash \
             matched), crop (one side's content region, e.g. the webcam pane or the picture inside \
-            letterbox bars, matched the other side's frames), mirror+crop (both).
+            letterbox bars, matched the other side's whole frames; region against region is none), \
+            mirror+crop (both).
 
             Exit status: 0 done (also when nothing links); 2 usage error (no database, unknown \
             collection); 3 the case database failed.
@@ -35,10 +36,10 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("Only files of this collection as references.", valueName: "COLLECTION"))
         var reference: String?
 
-        @Option(name: .long, help: ArgumentHelp("Match radius in bits of 256 (default 31).", valueName: "BITS"))
+        @Option(name: .long, help: ArgumentHelp("Match radius in bits of 256.", valueName: "BITS"))
         var threshold: Int = 31
 
-        @Option(name: .long, help: ArgumentHelp("Shortest segment, seconds of query time (default 3).", valueName: "S"))
+        @Option(name: .long, help: ArgumentHelp("Shortest segment, seconds of query time.", valueName: "S"))
         var minDuration: Double = 3
 
         @Option(name: .long, help: "Query files matched at once (default: the number of cores).")
