@@ -15,9 +15,13 @@ enum ScanSession {
         defer { lock.release() }
         let printer = ProgressPrinter(quiet: quiet)
         let runner = ScanRunner(store: store)
-        let task = Task { try await work(runner) { printer.update($0) } }
-        let monitor = InterruptMonitor { task.cancel() }
+        // The signal handlers go in before the scan starts: a Ctrl-C that arrives while the
+        // first file is being recorded must cancel cleanly, not kill the process.
+        let cancellation = PendingCancellation()
+        let monitor = InterruptMonitor { cancellation.cancel() }
         defer { monitor.stop() }
+        let task = Task { try await work(runner) { printer.update($0) } }
+        cancellation.attach(task)
         let summary: ScanSummary?
         do {
             summary = try await task.value
