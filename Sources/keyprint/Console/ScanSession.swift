@@ -15,9 +15,12 @@ enum ScanSession {
         defer { lock.release() }
         let printer = ProgressPrinter(quiet: quiet)
         let runner = ScanRunner(store: store)
-        let task = Task { try await work(runner) { printer.update($0) } }
-        let monitor = InterruptMonitor { task.cancel() }
+        // Signals are caught before the work starts, so a Ctrl-C at any instant is handled.
+        let cancellation = PendingCancellation()
+        let monitor = InterruptMonitor { cancellation.cancel() }
         defer { monitor.stop() }
+        let task = Task { try await work(runner) { printer.update($0) } }
+        cancellation.attach(task)
         let summary: ScanSummary?
         do {
             summary = try await task.value
@@ -70,5 +73,28 @@ enum ScanSession {
             Terminal.error(error.description)
             throw ExitCode(2)
         }
+    }
+}
+
+/// Cancels a task that may not exist yet: a cancel before `attach` is remembered.
+final class PendingCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    private var cancelTask: (@Sendable () -> Void)?
+
+    func attach<T: Sendable>(_ task: Task<T, any Error>) {
+        lock.lock()
+        cancelTask = { task.cancel() }
+        let already = cancelled
+        lock.unlock()
+        if already { task.cancel() }
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let action = cancelTask
+        lock.unlock()
+        action?()
     }
 }
