@@ -30,7 +30,11 @@ public final class VideoReader {
         let opened = avformat_open_input(&context, path, nil, nil)
         if opened < 0 {
             deadline.deallocate()
-            if opened == FFmpegStatus.exit, let budget = options.timeBudget { throw .timedOut(path: path, seconds: budget) }
+            // When our interrupt callback aborts probing, FFmpeg may report the aborted probe
+            // as invalid data rather than AVERROR_EXIT: the deadline decides.
+            if let budget = options.timeBudget, opened == FFmpegStatus.exit || av_gettime_relative() > deadline.pointee {
+                throw .timedOut(path: path, seconds: budget)
+            }
             throw .cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_open_input", code: opened))
         }
         format = context
@@ -39,6 +43,9 @@ public final class VideoReader {
         do {
             let found = avformat_find_stream_info(format, nil)
             if found < 0 {
+                if let budget = options.timeBudget, av_gettime_relative() > deadline.pointee {
+                    throw DecodeError.timedOut(path: path, seconds: budget)
+                }
                 throw DecodeError.cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_find_stream_info", code: found))
             }
             var decoder: UnsafePointer<AVCodec>?
