@@ -119,6 +119,9 @@ public final class VideoReader {
                 decoded += 1
                 let time = timestamp(of: frame)
                 if let counted = skipper?.frameIndex(presentationTimestamp: frame.pointee.best_effort_timestamp) { index = counted }
+                // Some decoders (VP8, VP9, AV1) ignore AVDISCARD_NONKEY and output every frame;
+                // the key-frame path must still sample key frames only.
+                if options.sampling == .keyframes && CFFmpeg_frame_is_key(frame) == 0 { continue }
                 if var sampler = interval {
                     let take = sampler.accepts(time: time)
                     interval = sampler
