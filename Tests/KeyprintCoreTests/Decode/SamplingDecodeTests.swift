@@ -7,14 +7,16 @@ import Testing
     /// With B-frames that are never references, the 1/s path discards most of them; its samples
     /// must still be exactly the frames the sampler picks from a full decode: same frame number,
     /// same presentation time, same hash.
-    @Test func intervalSamplesMatchTheFullDecode() throws {
+    /// With decoder threads too: frame threading copies `skip_frame` to its worker contexts.
+    @Test(arguments: [1, 2])
+    func intervalSamplesMatchTheFullDecode(threads: Int) throws {
         let clip = try DecodeClip.make("h264-bframes.mp4", [
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", "7",
             "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-x264-params", "b-pyramid=none:scenecut=0",
             "-g", "60", "-pix_fmt", "yuv420p",
         ])
         let all = try VideoHasher.hashes(path: clip, options: DecodeOptions(sampling: .allFrames))
-        let interval = DecodeOptions(sampling: .interval(seconds: 1), threads: 1)
+        let interval = DecodeOptions(sampling: .interval(seconds: 1), threads: threads)
         var sampled: [FrameHash] = []
         let decoded = try VideoHasher.hash(path: clip, options: interval) { sampled.append($0) }.decodedFrames
 
