@@ -73,6 +73,26 @@ public final class PDQHasher {
         return result
     }
 
+    /// The reference shape of the algorithm: box-filter every pixel (two passes each way),
+    /// then decimate. Slower than `hash(luma:width:height:)`, which evaluates the same filter at
+    /// the 64×64 decimation points only; kept as a test oracle and a benchmark baseline.
+    public func hashFilteringEveryPixel(luma pixels: [Float], width: Int, height: Int) -> PDQResult {
+        precondition(width > 0 && height > 0 && pixels.count == width * height, "luma plane does not match its size")
+        var image = pixels
+        var scratch = [Float](repeating: 0, count: pixels.count)
+        image.withUnsafeMutableBufferPointer { img in
+            scratch.withUnsafeMutableBufferPointer { tmp in
+                JaroszFilter.apply(img.baseAddress!, scratch: tmp.baseAddress!, rows: height, cols: width)
+                small.withUnsafeMutableBufferPointer { out in
+                    Self.decimate(img.baseAddress!, rows: height, cols: width, into: out.baseAddress!)
+                }
+            }
+        }
+        let quality = Self.quality(small)
+        let dct = DCT16(of: small, partial: &partial)
+        return PDQResult(hash: dct.hash(), quality: quality, dct: dct)
+    }
+
     public func hash(_ frame: LumaFrame) -> PDQResult {
         hash(luma: frame.pixels, width: frame.width, height: frame.height)
     }
