@@ -9,11 +9,13 @@ import CFFmpeg
 /// the BT.601 YUV→RGB conversion the reference uses, up to rounding and the clipping of
 /// out-of-gamut RGB (within about one level), at a fraction of the cost: no chroma work, one
 /// plane instead of three. Native-resolution planes, and RGB and palette frames (images, GIFs,
-/// screen codecs), go through RGB24 and the PDQ weights, as vPDQ does.
+/// screen codecs), go through packed RGB (RGB0: the same values as the RGB24 vPDQ asks for, one
+/// 32-bit word a pixel so the luma loop vectorises) and the PDQ weights, as vPDQ does.
 struct LumaScaler {
     private var context: OpaquePointer?
     private var configured: Key?
     private var buffer: [UInt8] = []
+    private var luma: [Float] = []
 
     struct Plane { var width: Int; var height: Int; var pixels: [Float] }
 
@@ -36,7 +38,7 @@ struct LumaScaler {
         // At native resolution (the vPDQ-compatible mode) the RGB route is kept: it reproduces
         // vPDQ's hashes bit for bit, where GRAY8 drifts by about one bit on average.
         let gray = size != nil && Self.hasLumaPlane(srcFormat)
-        let dstFormat = gray ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24
+        let dstFormat = gray ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB0
         let flags = (dstW < srcW || dstH < srcH) ? SWS_AREA : SWS_BICUBIC
         context = sws_getCachedContext(context, srcW, srcH, srcFormat, dstW, dstH, dstFormat, flags, nil, nil, nil)
         guard let context else {
@@ -54,7 +56,7 @@ struct LumaScaler {
             }
             configured = key
         }
-        let channels = gray ? 1 : 3
+        let channels = gray ? 1 : 4
         // swscale's SIMD paths write whole vectors: give each row an aligned stride and the
         // buffer a tail of padding, as av_image_alloc would.
         let stride = (Int(dstW) * channels + 63) & ~63
@@ -77,23 +79,36 @@ struct LumaScaler {
             throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "sws_scale", code: scaled < 0 ? scaled : -22))
         }
         let width = Int(dstW), height = Int(dstH)
-        var luma = [Float](repeating: 0, count: width * height)
-        buffer.withUnsafeBufferPointer { p in
-            luma.withUnsafeMutableBufferPointer { l in
+        // The plane is reused from frame to frame: once the caller has let go of the previous
+        // frame the array is unique again and is written in place (no fresh pages per frame).
+        if luma.count != width * height { luma = [Float](repeating: 0, count: width * height) }
+        luma.withUnsafeMutableBufferPointer { l in
+            buffer.withUnsafeBufferPointer { p in
+                let source = p.baseAddress!, target = l.baseAddress!
                 for y in 0..<height {
-                    let row = y * stride
+                    let row = source + y * stride, out = target + y * width
                     if gray {
-                        for x in 0..<width { l[y * width + x] = Float(p[row + x]) }
+                        for x in 0..<width { out[x] = Float(row[x]) }
                     } else {
-                        for x in 0..<width {
-                            let i = row + 3 * x
-                            l[y * width + x] = PDQLuma.red * Float(p[i]) + PDQLuma.green * Float(p[i + 1]) + PDQLuma.blue * Float(p[i + 2])
-                        }
+                        Self.pdqLuma(rgb: row, into: out, count: width)
                     }
                 }
             }
         }
         return Plane(width: Int(dstW), height: Int(dstH), pixels: luma)
+    }
+
+    /// Y = 0.299 R + 0.587 G + 0.114 B over one row of RGB0 (R, G, B, unused: one 32-bit word
+    /// a pixel, so the loop vectorises).
+    @inline(__always)
+    private static func pdqLuma(rgb row: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        let r = PDQLuma.red, g = PDQLuma.green, b = PDQLuma.blue
+        UnsafeRawPointer(row).withMemoryRebound(to: UInt32.self, capacity: count) { words in
+            for x in 0..<count {
+                let v = UInt32(littleEndian: words[x])
+                out[x] = r * Float(v & 0xFF) + g * Float((v >> 8) & 0xFF) + b * Float((v >> 16) & 0xFF)
+            }
+        }
     }
 
     // sws_freeContext runs when the owner goes away.
