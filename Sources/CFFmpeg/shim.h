@@ -56,6 +56,16 @@ static inline void CFFmpeg_install_deadline_interrupt(AVFormatContext *context, 
     context->interrupt_callback.opaque = deadline;
 }
 
+/// Whether a decoded frame is a key frame. FFmpeg 6.1 moved this from `key_frame` (now
+/// deprecated) to AV_FRAME_FLAG_KEY; this reads whichever the headers have.
+static inline int CFFmpeg_frame_is_key(const AVFrame *frame) {
+#ifdef AV_FRAME_FLAG_KEY
+    return (frame->flags & AV_FRAME_FLAG_KEY) != 0;
+#else
+    return frame->key_frame != 0;
+#endif
+}
+
 /// Silence FFmpeg's own logging (the library never prints; errors reach us as codes).
 static inline void CFFmpeg_set_log_quiet(void) { av_log_set_level(AV_LOG_QUIET); }
 

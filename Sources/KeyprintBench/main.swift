@@ -12,14 +12,14 @@ var every = 1.0
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
-    case "index", "match", "all": mode = a
+    case "index", "match", "all", "hash": mode = a
     case "samples": mode = a; samplesDir = arguments.popFirst() ?? "samples"
     case "--every": every = Double(arguments.popFirst() ?? "") ?? every
     case "--sizes": sizes = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--queries": queries = Int(arguments.popFirst() ?? "") ?? queries
     case "--verbose": verbose = true
     default:
-        print("usage: keyprint-bench [index|match|all] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S]")
+        print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S]")
         exit(2)
     }
 }
@@ -33,6 +33,11 @@ if mode == "match" || mode == "all" {
     let stored = sizes.max() ?? 1_000_000
     print("Match: one hour of query video (3,600 frames, 12 planted 45-s excerpts: 2 at 1.25×, 2 mirrored) against \(stored) stored video-like frames.\n")
     print(MatchBenchmark.run(storedFrames: stored, queryFrames: 3_600, bruteSample: 200, verbose: verbose))
+    print()
+}
+if mode == "hash" || mode == "all" {
+    print("PDQ hash of one luma plane (values 0…255), per frame on one core.\n")
+    print(HashBenchmark.run())
     print()
 }
 if mode == "samples" {

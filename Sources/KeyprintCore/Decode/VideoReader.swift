@@ -30,7 +30,11 @@ public final class VideoReader {
         let opened = avformat_open_input(&context, path, nil, nil)
         if opened < 0 {
             deadline.deallocate()
-            if opened == FFmpegStatus.exit, let budget = options.timeBudget { throw .timedOut(path: path, seconds: budget) }
+            // When our interrupt callback aborts probing, FFmpeg may report the aborted probe
+            // as invalid data rather than AVERROR_EXIT: the deadline decides.
+            if let budget = options.timeBudget, opened == FFmpegStatus.exit || av_gettime_relative() > deadline.pointee {
+                throw .timedOut(path: path, seconds: budget)
+            }
             throw .cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_open_input", code: opened))
         }
         format = context
@@ -39,6 +43,9 @@ public final class VideoReader {
         do {
             let found = avformat_find_stream_info(format, nil)
             if found < 0 {
+                if let budget = options.timeBudget, av_gettime_relative() > deadline.pointee {
+                    throw DecodeError.timedOut(path: path, seconds: budget)
+                }
                 throw DecodeError.cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_find_stream_info", code: found))
             }
             var decoder: UnsafePointer<AVCodec>?
@@ -103,6 +110,9 @@ public final class VideoReader {
         var interval: IntervalSampler? = nil
         if case .interval(let s) = options.sampling { interval = IntervalSampler(seconds: s) }
         var inputEnded = false
+        // Interval sampling skips the non-reference frames that cannot be a sample (see
+        // `NonReferenceSkipper`); frame numbers then come from packet timestamps.
+        var skipper: NonReferenceSkipper? = interval != nil && allowsNonReferenceSkipping ? NonReferenceSkipper(margin: frameDuration) : nil
 
         func drain() throws {
             while true {
@@ -112,9 +122,13 @@ public final class VideoReader {
                     throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "avcodec_receive_frame", code: received))
                 }
                 defer { av_frame_unref(frame) }
-                let index = decoded
+                var index = decoded
                 decoded += 1
                 let time = timestamp(of: frame)
+                if let counted = skipper?.frameIndex(presentationTimestamp: frame.pointee.best_effort_timestamp) { index = counted }
+                // Some decoders (VP8, VP9, AV1) ignore AVDISCARD_NONKEY and output every frame;
+                // the key-frame path must still sample key frames only.
+                if options.sampling == .keyframes && CFFmpeg_frame_is_key(frame) == 0 { continue }
                 if var sampler = interval {
                     let take = sampler.accepts(time: time)
                     interval = sampler
@@ -141,6 +155,12 @@ public final class VideoReader {
             }
             defer { av_packet_unref(packet) }
             guard packet.pointee.stream_index == streamIndex else { continue }
+            if skipper != nil, let sampler = interval {
+                let pts = packet.pointee.pts
+                let time = pts == FFmpegStatus.noPTS ? nil : seconds(pts)
+                let drop = skipper!.discard(packetPTS: pts, packetTime: time, nextSample: sampler.upcoming)
+                codec.pointee.skip_frame = drop ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+            }
             let sent = avcodec_send_packet(codec, packet)
             if sent < 0 && sent != FFmpegStatus.tryAgain {
                 // Corrupt packets are skipped as the ffmpeg CLI does; the frame count shows it.
@@ -152,7 +172,7 @@ public final class VideoReader {
         avcodec_send_packet(codec, nil)
         try drain()
         if decoded == 0 { throw DecodeError.noFrames(path: path) }
-        return decoded
+        return max(decoded, skipper?.framesCounted ?? 0)
     }
 
     private func checkDeadline(force: Bool = false) throws {
@@ -166,7 +186,28 @@ public final class VideoReader {
         var pts = frame.pointee.best_effort_timestamp
         if pts == FFmpegStatus.noPTS { pts = frame.pointee.pts }
         if pts == FFmpegStatus.noPTS { return 0 }
-        return Double(pts - startPTS) * Double(timeBase.num) / Double(timeBase.den)
+        return seconds(pts)
+    }
+
+    /// Non-reference frames may be skipped only where one packet holds one frame, so that
+    /// packet timestamps can number the frames (not MPEG-TS/PS, whose packets may hold fields).
+    private var allowsNonReferenceSkipping: Bool {
+        guard let name = format?.pointee.iformat?.pointee.name else { return false }
+        let container = String(cString: name)
+        return !container.contains("mpeg") && !info.isStillImage
+    }
+
+    /// One frame's duration from the stream's average frame rate (1/25 s when unknown).
+    private var frameDuration: Double {
+        guard let format else { return 0.04 }
+        let rate = format.pointee.streams[Int(streamIndex)]!.pointee.avg_frame_rate
+        guard rate.num > 0 && rate.den > 0 else { return 0.04 }
+        return min(0.5, Double(rate.den) / Double(rate.num))
+    }
+
+    /// A stream timestamp as seconds from the stream's start.
+    private func seconds(_ pts: Int64) -> Double {
+        Double(pts - startPTS) * Double(timeBase.num) / Double(timeBase.den)
     }
 
     private static func wrap(_ path: String, _ result: Int32, _ function: String) throws(DecodeError) {

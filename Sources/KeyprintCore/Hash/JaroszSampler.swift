@@ -55,64 +55,60 @@ struct JaroszSampler {
     let columns: Axis
     let mirroredColumns: Axis
     let rows: Axis
-    private var partial: [Float]
-    private var mirroredPartial: [Float]
+    /// The 64 filtered rows at full width (64 × width): the vertical pass's output.
+    private var filteredRows: [Float]
 
     init(width: Int, height: Int) {
         columns = Axis(length: width)
         mirroredColumns = columns.mirrored()
         rows = Axis(length: height)
-        partial = [Float](repeating: 0, count: height * 64)
-        mirroredPartial = [Float](repeating: 0, count: height * 64)
+        filteredRows = [Float](repeating: 0, count: 64 * width)
     }
 
     var width: Int { columns.length }
     var height: Int { rows.length }
 
-    /// Filters and decimates a row-major plane; `value` maps a stored sample to PDQ luma.
-    /// With `mirroredOut`, also produces the 64×64 image of the left–right mirrored plane
-    /// (exactly what hashing the mirrored pixels would give, not an approximation).
-    mutating func sample<T>(_ plane: UnsafeBufferPointer<T>, stride: Int, into out: UnsafeMutablePointer<Float>,
-                            mirroredInto mirroredOut: UnsafeMutablePointer<Float>? = nil, value: (T) -> Float) {
-        let h = height
-        precondition(plane.count >= (h - 1) * stride + width)
-        Self.alongRows(plane, stride: stride, rows: h, axis: columns, into: &partial, value: value)
-        Self.alongColumns(partial, axis: rows, into: out)
-        if let mirroredOut {
-            Self.alongRows(plane, stride: stride, rows: h, axis: mirroredColumns, into: &mirroredPartial, value: value)
-            Self.alongColumns(mirroredPartial, axis: rows, into: mirroredOut)
-        }
-    }
-
-    /// Along each row: the 64 column outputs.
-    private static func alongRows<T>(_ plane: UnsafeBufferPointer<T>, stride: Int, rows h: Int, axis: Axis,
-                                     into partial: inout [Float], value: (T) -> Float) {
-        partial.withUnsafeMutableBufferPointer { tmp in
-            for j in 0..<64 {
-                axis.weights[j].withUnsafeBufferPointer { wts in
-                    let first = axis.starts[j]
-                    for y in 0..<h {
-                        let start = y * stride + first
-                        var sum: Float = 0
-                        for k in 0..<wts.count { sum += wts[k] * value(plane[start + k]) }
-                        tmp[y * 64 + j] = sum
+    /// Filters and decimates a row-major luma plane (`stride` floats per row). With
+    /// `mirroredOut`, also produces the 64×64 image of the left–right mirrored plane (exactly
+    /// what hashing the mirrored pixels gives, not an approximation).
+    ///
+    /// The vertical pass runs first: each of the 64 output rows is a weighted sum of whole
+    /// input rows, a contiguous loop the compiler vectorises. The horizontal pass then works on
+    /// 64 rows only, so the mirrored image costs almost nothing more.
+    mutating func sample(_ plane: UnsafeBufferPointer<Float>, stride: Int, into out: UnsafeMutablePointer<Float>,
+                         mirroredInto mirroredOut: UnsafeMutablePointer<Float>? = nil) {
+        let w = width
+        precondition(plane.count >= (height - 1) * stride + w)
+        let input = plane.baseAddress!
+        filteredRows.withUnsafeMutableBufferPointer { buffer in
+            let tmp = buffer.baseAddress!
+            for i in 0..<64 {
+                let acc = tmp + i * w
+                acc.update(repeating: 0, count: w)
+                let first = rows.starts[i]
+                rows.weights[i].withUnsafeBufferPointer { wts in
+                    for k in 0..<wts.count {
+                        let weight = wts[k]
+                        let row = input + (first + k) * stride
+                        for x in 0..<w { acc[x] += weight * row[x] }
                     }
                 }
             }
+            Self.alongRows(tmp, width: w, axis: columns, into: out)
+            if let mirroredOut { Self.alongRows(tmp, width: w, axis: mirroredColumns, into: mirroredOut) }
         }
     }
 
-    /// Along each column of the row outputs: the 64 row outputs.
-    private static func alongColumns(_ partial: [Float], axis: Axis, into out: UnsafeMutablePointer<Float>) {
-        partial.withUnsafeBufferPointer { tmp in
-            for i in 0..<64 {
-                let start = axis.starts[i]
-                axis.weights[i].withUnsafeBufferPointer { wts in
-                    for j in 0..<64 {
-                        var sum: Float = 0
-                        for k in 0..<wts.count { sum += wts[k] * tmp[(start + k) * 64 + j] }
-                        out[i * 64 + j] = sum
-                    }
+    /// Along each of the 64 filtered rows: the 64 column outputs.
+    private static func alongRows(_ tmp: UnsafeMutablePointer<Float>, width w: Int, axis: Axis, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<64 {
+            let first = axis.starts[j]
+            axis.weights[j].withUnsafeBufferPointer { wts in
+                for i in 0..<64 {
+                    let row = tmp + i * w + first
+                    var sum: Float = 0
+                    for k in 0..<wts.count { sum += wts[k] * row[k] }
+                    out[i * 64 + j] = sum
                 }
             }
         }

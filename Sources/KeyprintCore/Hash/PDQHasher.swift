@@ -35,22 +35,12 @@ public final class PDQHasher {
     public func hash(luma pixels: [Float], width: Int, height: Int) -> PDQResult {
         precondition(width > 0 && height > 0 && pixels.count == width * height, "luma plane does not match its size")
         pixels.withUnsafeBufferPointer { plane in
-            filterAndDecimate(plane, width: width, height: height, stride: width) { $0 }
+            filterAndDecimate(plane, width: width, height: height, stride: width)
         }
         return finish()
     }
 
-    /// Hashes an 8-bit plane through a 256-entry table to PDQ luma (e.g. video-range Y to
-    /// full-range luma), without making a float copy of the frame.
-    public func hash(plane: UnsafeBufferPointer<UInt8>, width: Int, height: Int, stride: Int, table: [Float]) -> PDQResult {
-        precondition(table.count == 256)
-        table.withUnsafeBufferPointer { lut in
-            filterAndDecimate(plane, width: width, height: height, stride: stride) { lut[Int($0)] }
-        }
-        return finish()
-    }
-
-    private func filterAndDecimate<T>(_ plane: UnsafeBufferPointer<T>, width: Int, height: Int, stride: Int, value: (T) -> Float) {
+    private func filterAndDecimate(_ plane: UnsafeBufferPointer<Float>, width: Int, height: Int, stride: Int) {
         if sampler?.width != width || sampler?.height != height {
             sampler = JaroszSampler(width: width, height: height)
         }
@@ -58,7 +48,7 @@ public final class PDQHasher {
         small.withUnsafeMutableBufferPointer { out in
             mirroredSmall.withUnsafeMutableBufferPointer { mirrored in
                 sampler!.sample(plane, stride: stride, into: out.baseAddress!,
-                                mirroredInto: mirror ? mirrored.baseAddress! : nil, value: value)
+                                mirroredInto: mirror ? mirrored.baseAddress! : nil)
             }
         }
     }
@@ -71,6 +61,26 @@ public final class PDQHasher {
             result.exactMirrorHash = DCT16(of: mirroredSmall, partial: &partial).hash()
         }
         return result
+    }
+
+    /// The reference shape of the algorithm: box-filter every pixel (two passes each way),
+    /// then decimate. Slower than `hash(luma:width:height:)`, which evaluates the same filter at
+    /// the 64×64 decimation points only; kept as a test oracle and a benchmark baseline.
+    public func hashFilteringEveryPixel(luma pixels: [Float], width: Int, height: Int) -> PDQResult {
+        precondition(width > 0 && height > 0 && pixels.count == width * height, "luma plane does not match its size")
+        var image = pixels
+        var scratch = [Float](repeating: 0, count: pixels.count)
+        image.withUnsafeMutableBufferPointer { img in
+            scratch.withUnsafeMutableBufferPointer { tmp in
+                JaroszFilter.apply(img.baseAddress!, scratch: tmp.baseAddress!, rows: height, cols: width)
+                small.withUnsafeMutableBufferPointer { out in
+                    Self.decimate(img.baseAddress!, rows: height, cols: width, into: out.baseAddress!)
+                }
+            }
+        }
+        let quality = Self.quality(small)
+        let dct = DCT16(of: small, partial: &partial)
+        return PDQResult(hash: dct.hash(), quality: quality, dct: dct)
     }
 
     public func hash(_ frame: LumaFrame) -> PDQResult {

@@ -15,8 +15,7 @@ enum ScanSession {
         defer { lock.release() }
         let printer = ProgressPrinter(quiet: quiet)
         let runner = ScanRunner(store: store)
-        // The signal handlers go in before the scan starts: a Ctrl-C that arrives while the
-        // first file is being recorded must cancel cleanly, not kill the process.
+        // Signals are caught before the work starts, so a Ctrl-C at any instant is handled.
         let cancellation = PendingCancellation()
         let monitor = InterruptMonitor { cancellation.cancel() }
         defer { monitor.stop() }
@@ -74,5 +73,28 @@ enum ScanSession {
             Terminal.error(error.description)
             throw ExitCode(2)
         }
+    }
+}
+
+/// Cancels a task that may not exist yet: a cancel before `attach` is remembered.
+final class PendingCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    private var cancelTask: (@Sendable () -> Void)?
+
+    func attach<T: Sendable>(_ task: Task<T, any Error>) {
+        lock.lock()
+        cancelTask = { task.cancel() }
+        let already = cancelled
+        lock.unlock()
+        if already { task.cancel() }
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let action = cancelTask
+        lock.unlock()
+        action?()
     }
 }

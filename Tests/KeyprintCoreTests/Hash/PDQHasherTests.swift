@@ -94,7 +94,7 @@ import Testing
         var sampled = [Float](repeating: 0, count: 64 * 64)
         var sampler = JaroszSampler(width: width, height: height)
         image.withUnsafeBufferPointer { plane in
-            sampled.withUnsafeMutableBufferPointer { out in sampler.sample(plane, stride: width, into: out.baseAddress!) { $0 } }
+            sampled.withUnsafeMutableBufferPointer { out in sampler.sample(plane, stride: width, into: out.baseAddress!) }
         }
         var reference = [Float](repeating: 0, count: 64 * 64)
         image.withUnsafeMutableBufferPointer { img in
