@@ -39,7 +39,6 @@ public struct RegionHashing {
     private var thumbnails: [LumaFrame] = []
     private var decided = false
     private let hasher = PDQHasher(exactMirror: true)
-    private static let identity: [Float] = (0..<256).map(Float.init)
 
     /// The detected region once decided (after the buffer filled or `finish`); nil before, or
     /// when the video has no region.
@@ -51,8 +50,13 @@ public struct RegionHashing {
     /// are ready, in time order.
     public mutating func add(_ frame: LumaFrame, emit: (FrameHash) throws -> Void) rethrows {
         if decided {
-            if let region { try emit(hashCrop(of: Self.quantized(frame.pixels), index: frame.index, timestamp: frame.timestamp,
-                                              width: frame.width, height: frame.height, region: region)) }
+            if let region {
+                let r = region.pixels(frameWidth: frame.width, frameHeight: frame.height)
+                let crop = frame.pixels.withUnsafeBufferPointer { all in
+                    Self.crop(r, stride: frame.width) { all[$0].rounded().clamped255 }
+                }
+                try emit(hash(crop, r, index: frame.index, timestamp: frame.timestamp))
+            }
             return
         }
         thumbnails.append(frame.thumbnail(width: thumbnailWidth))
@@ -80,25 +84,35 @@ public struct RegionHashing {
         bufferedBytes = 0
         guard let region else { return }
         for b in held {
-            try emit(hashCrop(of: b.luma, index: b.index, timestamp: b.timestamp, width: b.width, height: b.height, region: region))
+            let r = region.pixels(frameWidth: b.width, frameHeight: b.height)
+            let crop = b.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: b.width) { Float(all[$0]) } }
+            try emit(hash(crop, r, index: b.index, timestamp: b.timestamp))
         }
     }
 
-    private func hashCrop(of luma: [UInt8], index: Int, timestamp: Double, width: Int, height: Int,
-                          region: NormalizedRect) -> FrameHash {
-        let r = region.pixels(frameWidth: width, frameHeight: height)
-        let result = luma.withUnsafeBufferPointer { all in
-            let start = r.y * width + r.x
-            let length = (r.height - 1) * width + r.width
-            return hasher.hash(plane: UnsafeBufferPointer(rebasing: all[start..<(start + length)]), width: r.width,
-                               height: r.height, stride: width, table: Self.identity)
+    /// The pixels of rectangle `r` of a plane with `stride` pixels per row, read through `value`.
+    private static func crop(_ r: (x: Int, y: Int, width: Int, height: Int), stride: Int, _ value: (Int) -> Float) -> [Float] {
+        var out = [Float](repeating: 0, count: r.width * r.height)
+        for y in 0..<r.height {
+            let src = (r.y + y) * stride + r.x, dst = y * r.width
+            for x in 0..<r.width { out[dst + x] = value(src + x) }
         }
+        return out
+    }
+
+    private func hash(_ crop: [Float], _ r: (x: Int, y: Int, width: Int, height: Int), index: Int, timestamp: Double) -> FrameHash {
+        let result = hasher.hash(luma: crop, width: r.width, height: r.height)
         return FrameHash(index: index, timestamp: timestamp, quality: result.quality, hash: result.hash,
                          mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
     }
 
     /// 0…255 floats rounded to bytes.
     static func quantized(_ pixels: [Float]) -> [UInt8] {
-        pixels.map { UInt8(max(0, min(255, $0.rounded()))) }
+        pixels.map { UInt8($0.rounded().clamped255) }
     }
+}
+
+extension Float {
+    /// The value limited to 0…255.
+    fileprivate var clamped255: Float { Swift.max(0, Swift.min(255, self)) }
 }
