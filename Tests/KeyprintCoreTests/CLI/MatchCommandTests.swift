@@ -15,8 +15,13 @@ import Testing
         var matchOutput: String
     }
 
+    /// The suite's case folder, removed when the test process exits.
+    static let sharedRoot = FileManager.default.temporaryDirectory.path + "/keyprint-match-test-\(getpid())"
+
     static let shared: Result<Case, any Error> = Result {
-        let folder = try TemporaryFolder("keyprint-match-test")
+        try FileManager.default.createDirectory(atPath: sharedRoot, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: MatchCommandTests.sharedRoot) }
+        let folder = TemporaryFolder(existing: sharedRoot)
         let database = folder.path + "/case.sqlite"
         let scan = try KeyprintBinary.run(["scan", TestPaths.samples.path, "--db", database, "--jobs", "2", "--quiet"])
         guard scan.status == 0 else { throw TestToolError(message: "scan exited \(scan.status): \(scan.stdout)\n\(scan.stderr)") }

@@ -9,6 +9,9 @@ struct TemporaryFolder {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
+    /// A folder made by the caller.
+    init(existing path: String) { self.path = path }
+
     func sub(_ name: String) throws -> String {
         let p = path + "/" + name
         try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
