@@ -5,7 +5,7 @@ import KeyprintCore
 /// region hashes → Matcher), scored against samples/truth.json. An experiment for the design,
 /// not the product's `keyprint match` (which will read the case database).
 enum SamplesExperiment {
-    static func run(directory: String, every: Double, thumbnailWidth: Int = 160) throws -> String {
+    static func run(directory: String, every: Double, thumbnailWidth: Int = 160, dumpPath: String? = nil, perShot: Bool = true) throws -> String {
         let truthData = try Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))
         let truth = try JSONSerialization.jsonObject(with: truthData) as! [String: Any]
         let videoEntries = truth["videos"] as! [[String: Any]]
@@ -17,20 +17,43 @@ enum SamplesExperiment {
             let reader = try VideoReader(path: directory + "/" + path, options: DecodeOptions(sampling: .interval(seconds: every)))
             var full: [LumaFrame] = []
             _ = try reader.forEachSample { full.append($0) }
-            let region = ContentRegionDetector().detect(full.map { $0.thumbnail(width: thumbnailWidth) })
+            let thumbnails = full.map { $0.thumbnail(width: thumbnailWidth) }
+            // One region per shot (a compilation changes layout); a video without cuts has one.
+            let shots = perShot ? ContentRegionDetector().detectShots(thumbnails)
+                : [ShotRegion(startTime: 0, region: ContentRegionDetector().detect(thumbnails))]
+            let anyRegion = shots.contains { $0.region != nil }
             var frames: [FrameHash] = [], regionFrames: [FrameHash] = []
             for f in full {
                 let r = hasher.hash(f)
-                frames.append(FrameHash(index: f.index, timestamp: f.timestamp, quality: r.quality, hash: r.hash,
-                                        mirrorHash: r.exactMirrorHash ?? r.hash(.flipX)))
-                if let region {
+                let whole = FrameHash(index: f.index, timestamp: f.timestamp, quality: r.quality, hash: r.hash,
+                                      mirrorHash: r.exactMirrorHash ?? r.hash(.flipX))
+                frames.append(whole)
+                guard anyRegion else { continue }
+                if let region = ShotRegion.region(at: f.timestamp, in: shots) {
                     let c = hasher.hash(f.cropped(to: region))
                     regionFrames.append(FrameHash(index: f.index, timestamp: f.timestamp, quality: c.quality, hash: c.hash,
                                                   mirrorHash: c.exactMirrorHash ?? c.hash(.flipX)))
+                } else {
+                    regionFrames.append(whole)   // a shot without a region: its whole frame
                 }
             }
-            regionNotes.append("\(path): \(region.map { "region x \(fixed($0.x, 2)) y \(fixed($0.y, 2)) w \(fixed($0.width, 2)) h \(fixed($0.height, 2))" } ?? "whole frame")")
+            func describe(_ r: NormalizedRect?) -> String {
+                r.map { "x \(fixed($0.x, 2)) y \(fixed($0.y, 2)) w \(fixed($0.width, 2)) h \(fixed($0.height, 2))" } ?? "whole frame"
+            }
+            regionNotes.append("\(path): " + shots.map { "\(fixed($0.startTime, 1)) s: \(describe($0.region))" }.joined(separator: "; "))
             videos.append(VideoFrames(videoID: Int64(i), frames: frames, regionFrames: regionFrames))
+        }
+        if let dumpPath {
+            // One line per sampled frame, for analysis outside Swift: video, time, whole-frame
+            // quality/hash/mirror, region quality/hash/mirror (or "-").
+            var text = ""
+            for (v, path) in zip(videos, paths) {
+                for (i, f) in v.frames.enumerated() {
+                    let r = v.hasRegions ? "\(v.regionFrames[i].quality) \(v.regionFrames[i].hash.hex) \(v.regionFrames[i].mirrorHash.hex)" : "- - -"
+                    text += "\(path) \(f.timestamp) \(f.quality) \(f.hash.hex) \(f.mirrorHash.hex) \(r)\n"
+                }
+            }
+            try text.write(toFile: dumpPath, atomically: true, encoding: .utf8)
         }
         let matcher = Matcher(references: videos)
         var found: [MatchSegment] = []

@@ -24,7 +24,8 @@ public struct Matcher: Sendable {
             }
             if ref.hasRegions {
                 for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality {
-                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(true)
+                    // A frame of a shot without a region carries its whole-frame hash here.
+                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(fh.hash != ref.frames[f].hash)
                 }
             }
         }
@@ -56,8 +57,9 @@ public struct Matcher: Sendable {
                 probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
             }
             if hasRegions, query.regionFrames[qf].quality >= settings.minQuality {
-                probes.append((query.regionFrames[qf].hash, false, true))
-                probes.append((query.regionFrames[qf].mirrorHash, true, true))
+                let isCrop = query.regionFrames[qf].hash != frame.hash
+                probes.append((query.regionFrames[qf].hash, false, isCrop))
+                probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
             }
             for (hash, mirrored, cropped) in probes {
                 index.forEachNeighbor(of: hash, radius: radius) { n in

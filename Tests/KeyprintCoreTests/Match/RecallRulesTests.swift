@@ -1,0 +1,39 @@
+import Testing
+@testable import KeyprintCore
+
+/// The rules added for recall at 1 frame per second (docs/matching.md §2 and §3).
+@Suite struct RecallRulesTests {
+    let a = SyntheticRecording(seconds: 120, seed: 1)
+
+    func match(_ q: Double, _ r: Double, distance: Int = 8) -> FrameMatch {
+        FrameMatch(queryFrame: Int(q), queryTime: q, referenceFrame: Int(r * 10), referenceTime: r, distance: distance)
+    }
+
+    @Test func gapIsMeasuredOnTheFasterSide() throws {
+        // The query is the original, the reference its 1.25× copy: sampled once a second, the
+        // two line up only every 5 s of the original (every 4 s of the copy).
+        let slow = [match(5, 4), match(10, 8), match(15, 12)]
+        let s = try #require(SegmentAligner().segments(from: slow, queryVideoID: 1, referenceVideoID: 2).first)
+        #expect(abs(s.queryStart - 5) < 1e-9 && abs(s.queryEnd - 15) < 1e-9)
+        #expect(abs(s.slope - 0.8) < 0.01)
+        // The other direction gives the same segment.
+        let fast = [match(4, 5), match(8, 10), match(12, 15)]
+        let t = try #require(SegmentAligner().segments(from: fast, queryVideoID: 2, referenceVideoID: 1).first)
+        #expect(abs(t.referenceStart - 5) < 1e-6 && abs(t.referenceEnd - 15) < 1e-6)
+        // Gaps of 5 s on both clocks are still too long.
+        let sparse = [match(5, 5), match(10, 10), match(15, 15)]
+        #expect(SegmentAligner().segments(from: sparse, queryVideoID: 1, referenceVideoID: 2).isEmpty)
+    }
+
+    @Test func aShotWithoutRegionIsNotACrop() throws {
+        // A compilation's frames outside any captured layout carry their whole-frame hash as
+        // the region hash: matching them is a plain match, not a crop.
+        let frames = a.frames(from: 0, duration: 30, seed: 1)
+        let compilation = VideoFrames(videoID: 1, frames: frames, regionFrames: frames)
+        let plain = VideoFrames(videoID: 2, frames: a.frames(from: 0, duration: 30, seed: 2))
+        let s = try #require(Matcher(references: [compilation]).match(query: plain).first)
+        #expect(s.transform == .none)
+        let t = try #require(Matcher(references: [plain]).match(query: compilation).first)
+        #expect(t.transform == .none)
+    }
+}
