@@ -11,6 +11,9 @@ public struct MatchSettings: Sendable, Equatable {
     public var minMatchedFrames: Int = 3
     /// Reference speed relative to the query that alignment tries (rt ≈ slope × qt + offset).
     public var slopes: [Double] = [0.5, 2.0 / 3.0, 0.75, 0.8, 1.0, 1.25, 4.0 / 3.0, 1.5, 2.0]
+    /// A found segment grows along its line over neighbouring frames within this distance
+    /// (hysteresis: `thresholdBits` finds, this decides where it ends); ≤ `thresholdBits`: off.
+    public var extendThresholdBits: Int = 47
     /// Width of the offset histogram bins, seconds.
     public var offsetBin: Double = 1.0
     /// How far (seconds of reference time) a frame match may lie off the segment's line.

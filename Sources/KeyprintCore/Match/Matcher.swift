@@ -95,6 +95,11 @@ public struct Matcher: Sendable {
     /// many videos does. A frame with df ≥ `maxDocumentFrequency` is dropped; the others carry
     /// weight 1 / max(1, df).
     public func frameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+        weightedFrameMatches(query: query).matches
+    }
+
+    /// `frameMatches`, and the query frames dropped as common (df ≥ `maxDocumentFrequency`).
+    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>) {
         let raw = rawFrameMatches(query: query)
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
@@ -123,6 +128,69 @@ public struct Matcher: Sendable {
                 out[v, default: []].append(m)
             }
         }
+        let common = Set(matchedBy.filter { $0.value.count >= settings.maxDocumentFrequency }.keys)
+        return (out, common)
+    }
+
+    /// The hashes that describe a video's frame `i` for matching (region and/or whole frame, as
+    /// in the lookup), each with its mirrored hash; empty below `minQuality`.
+    private func contentHashes(_ video: VideoFrames, _ i: Int) -> [(hash: PDQHash, mirror: PDQHash)] {
+        var out: [(PDQHash, PDQHash)] = []
+        if !video.hasRegions || settings.matchWholeFramesOfRegionVideos, video.frames[i].quality >= settings.minQuality {
+            out.append((video.frames[i].hash, video.frames[i].mirrorHash))
+        }
+        if video.hasRegions, video.regionFrames[i].quality >= settings.minQuality {
+            out.append((video.regionFrames[i].hash, video.regionFrames[i].mirrorHash))
+        }
+        return out
+    }
+
+    /// Grows a segment along its line (hysteresis): a query frame next to it whose reference
+    /// frame on the line (nearest, within `offsetTolerance`) is within `extendThresholdBits`
+    /// extends it; frames that miss are bridged up to `maxGap`; a frame below `minQuality` or
+    /// one dropped as common (a shared opening screen) stops it. The strict radius found the
+    /// segment; along an established line a looser one only decides where it ends, so spans of
+    /// degraded copies (small letterboxed pictures, watermarks, 1-s samples of a sped-up copy)
+    /// reach their true extent. `matchedFrames`, `meanDistance` and `score` stay those of the
+    /// strict matches.
+    func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>) -> MatchSegment {
+        guard settings.extendThresholdBits > settings.thresholdBits, !reference.frames.isEmpty else { return segment }
+        let offset = segment.referenceStart - segment.slope * segment.queryStart
+        let refTimes = reference.frames.map(\.timestamp)
+        func nearestReference(_ t: Double) -> Int? {
+            var lo = 0, hi = refTimes.count
+            while lo < hi { let mid = (lo + hi) / 2; if refTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
+            let candidates = [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count }
+            guard let best = candidates.min(by: { abs(refTimes[$0] - t) < abs(refTimes[$1] - t) }),
+                  abs(refTimes[best] - t) <= settings.offsetTolerance else { return nil }
+            return best
+        }
+        func hit(_ qi: Int) -> Bool? {
+            if common.contains(qi) { return nil }
+            let q = contentHashes(query, qi)
+            if q.isEmpty { return nil }
+            guard let ri = nearestReference(segment.slope * query.frames[qi].timestamp + offset) else { return false }
+            let r = contentHashes(reference, ri)
+            let best = q.flatMap { qh in r.map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }.min()
+            return (best ?? .max) <= settings.extendThresholdBits
+        }
+        var start = segment.queryStart, end = segment.queryEnd
+        let times = query.frames.map(\.timestamp)
+        var lastHit = end
+        for qi in times.indices where times[qi] > segment.queryEnd + 1e-9 {
+            guard times[qi] - lastHit <= settings.maxGap + 1e-9, let h = hit(qi) else { break }
+            if h { end = times[qi]; lastHit = times[qi] }
+        }
+        lastHit = start
+        for qi in times.indices.reversed() where times[qi] < segment.queryStart - 1e-9 {
+            guard lastHit - times[qi] <= settings.maxGap + 1e-9, let h = hit(qi) else { break }
+            if h { start = times[qi]; lastHit = times[qi] }
+        }
+        var out = segment
+        out.queryStart = start
+        out.queryEnd = end
+        out.referenceStart = max(0, segment.slope * start + offset)
+        out.referenceEnd = max(0, segment.slope * end + offset)
         return out
     }
 
@@ -146,8 +214,10 @@ public struct Matcher: Sendable {
     public func match(query: VideoFrames) -> [MatchSegment] {
         let aligner = SegmentAligner(settings: settings)
         var out: [MatchSegment] = []
-        for (v, matches) in frameMatches(query: query).sorted(by: { $0.key < $1.key }) {
+        let (weighted, common) = weightedFrameMatches(query: query)
+        for (v, matches) in weighted.sorted(by: { $0.key < $1.key }) {
             out += aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
+                .map { extended($0, query: query, reference: references[v], common: common) }
         }
         return out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }
     }

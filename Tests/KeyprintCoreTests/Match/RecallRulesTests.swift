@@ -36,4 +36,40 @@ import Testing
         let t = try #require(Matcher(references: [plain]).match(query: compilation).first)
         #expect(t.transform == .none)
     }
+
+    @Test func segmentGrowsAlongItsLineOverLooserMatches() throws {
+        // A degraded copy: 36 bits of noise on every frame (beyond the 31-bit radius) except a
+        // 6-s stretch in the middle that matches closely.
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 40, seed: 1))
+        let query = VideoFrames(videoID: 2, frames: concatenate([
+            a.frames(from: 0, duration: 15, noise: 36, seed: 2),
+            a.frames(from: 15, duration: 6, seed: 3),
+            a.frames(from: 21, duration: 19, noise: 36, seed: 4),
+        ]))
+        let s = try #require(Matcher(references: [reference]).match(query: query).first)
+        #expect(s.queryStart <= 1 && s.queryEnd >= 38, "\(s.queryStart)–\(s.queryEnd)")
+        #expect(abs(s.referenceStart - s.queryStart) < 1 && abs(s.referenceEnd - s.queryEnd) < 1)
+        var strict = MatchSettings()
+        strict.extendThresholdBits = strict.thresholdBits
+        let t = try #require(Matcher(references: [reference], settings: strict).match(query: query).first)
+        #expect(t.queryStart >= 14 && t.queryEnd <= 21, "\(t.queryStart)–\(t.queryEnd)")
+    }
+
+    @Test func growingStopsAtACommonOpeningScreen() throws {
+        // The pair and three unrelated videos open on the same still screen; the pair's content
+        // is degraded but for a close stretch. The segment must not grow into the opening.
+        let opening = SyntheticRecording(seconds: 6, seed: 4646, bitsPerStep: 0)
+        func video(_ id: Int64, _ content: [FrameHash]) -> VideoFrames {
+            VideoFrames(videoID: id, frames: concatenate([opening.frames(from: 0, duration: 6, seed: UInt64(id)), content]))
+        }
+        let reference = video(1, a.frames(from: 0, duration: 30, seed: 1))
+        let query = video(2, concatenate([a.frames(from: 0, duration: 10, noise: 36, seed: 2),
+                                          a.frames(from: 10, duration: 8, seed: 3),
+                                          a.frames(from: 18, duration: 12, noise: 36, seed: 4)]))
+        let others = (3...5).map { video(Int64($0), SyntheticRecording(seconds: 30, seed: 700 + UInt64($0)).frames(from: 0, duration: 30)) }
+        let s = try #require(Matcher(references: [reference] + others).match(query: query).first)
+        #expect(s.referenceVideoID == 1)
+        #expect(s.queryStart >= 6 - 1e-9 && s.queryStart <= 7, "start \(s.queryStart)")
+        #expect(s.queryEnd >= 34, "end \(s.queryEnd)")
+    }
 }
