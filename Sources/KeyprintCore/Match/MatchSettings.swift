@@ -34,6 +34,13 @@ public struct MatchSettings: Sendable, Equatable {
     /// bars), they stand for the video and its whole-frame hashes, dominated by static chat
     /// chrome that unrelated calls share, are not used. Set to also match whole frames.
     public var matchWholeFramesOfRegionVideos: Bool = false
+    /// With `matchWholeFramesOfRegionVideos` off: whole frames of region videos are still
+    /// matched, but a whole-frame match between two videos that both have regions counts only
+    /// when the two frames' region hashes agree within `extendThresholdBits` (shared chrome
+    /// around different panes fails that; a re-encode with a watermark in its pane, whose
+    /// region hashes drift past the radius while the whole frames stay close, passes). Off:
+    /// region videos are represented by their region hashes only.
+    public var regionCheckedWholeFrames: Bool = true
 
     public init() {}
 

@@ -17,7 +17,7 @@ public struct Matcher: Sendable {
     public init(references: [VideoFrames], settings: MatchSettings = MatchSettings()) {
         var hashes: [PDQHash] = [], video: [UInt32] = [], frame: [UInt32] = [], region: [Bool] = []
         for (v, ref) in references.enumerated() {
-            if !ref.hasRegions || settings.matchWholeFramesOfRegionVideos {
+            if !ref.hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames {
                 for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
                     hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
                 }
@@ -46,7 +46,8 @@ public struct Matcher: Sendable {
     public func rawFrameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
-        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos
+        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
+        let checkWhole = !settings.matchWholeFramesOfRegionVideos && hasRegions
         var byReference: [Int: [FrameMatch]] = [:]
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
@@ -65,7 +66,18 @@ public struct Matcher: Sendable {
                 index.forEachNeighbor(of: hash, radius: radius) { n in
                     let v = Int(entryVideo[Int(n.id)])
                     guard references[v].videoID != query.videoID else { return }
-                    let key = v << 32 | Int(entryFrame[Int(n.id)])
+                    let rf = Int(entryFrame[Int(n.id)])
+                    // Whole frame ↔ whole frame of two region videos: only where their content
+                    // regions agree too (shared chrome around different panes does not).
+                    let ref = references[v]
+                    if checkWhole, !cropped, !entryIsRegion[Int(n.id)], ref.hasRegions,
+                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash {
+                        let q = query.regionFrames[qf], r = ref.regionFrames[rf]
+                        let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
+                        guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
+                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else { return }
+                    }
+                    let key = v << 32 | rf
                     // A crop when exactly one side is a region hash: both sides' content
                     // regions matching is the same picture, not a crop.
                     let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion[Int(n.id)])

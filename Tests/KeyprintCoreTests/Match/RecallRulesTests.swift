@@ -72,4 +72,19 @@ import Testing
         #expect(s.queryStart >= 6 - 1e-9 && s.queryStart <= 7, "start \(s.queryStart)")
         #expect(s.queryEnd >= 34, "end \(s.queryEnd)")
     }
+
+    @Test func wholeFramesLinkRegionVideosWhenTheirRegionsAgreeLoosely() throws {
+        // A capture and its re-upload with a watermark box in the pane: whole frames stay
+        // close (6 bits of noise each), region hashes drift to ~40 bits (beyond the radius).
+        let chrome = SyntheticRecording(seconds: 40, seed: 558)
+        let capture = VideoFrames(videoID: 1, frames: chrome.frames(from: 0, duration: 40, seed: 1),
+                                  regionFrames: a.frames(from: 0, duration: 40, seed: 2))
+        let watermarked = VideoFrames(videoID: 2, frames: chrome.frames(from: 0, duration: 40, seed: 3),
+                                      regionFrames: a.frames(from: 0, duration: 40, noise: 34, seed: 4))
+        let s = try #require(Matcher(references: [capture]).match(query: watermarked).first)
+        #expect(s.queryStart <= 1 && s.queryEnd >= 38)
+        var regionsOnly = MatchSettings()
+        regionsOnly.regionCheckedWholeFrames = false
+        #expect(Matcher(references: [capture], settings: regionsOnly).match(query: watermarked).isEmpty)
+    }
 }
