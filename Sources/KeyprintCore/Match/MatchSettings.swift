@@ -30,9 +30,9 @@ public struct MatchSettings: Sendable, Equatable {
     /// … and whose query frames show at least this many different pictures (a still screen
     /// is one). Its matches there do not make the query's frames "common".
     public var strongLinkMinStates: Int = 3
-    /// When a video has region hashes (its content region: the remote pane, the picture inside
-    /// bars), they stand for the video and its whole-frame hashes, dominated by static chat
-    /// chrome that unrelated calls share, are not used. Set to also match whole frames.
+    /// Whole frames of videos with region hashes (their content region: the remote pane, the
+    /// picture inside bars) can be dominated by static chat chrome that unrelated calls share.
+    /// Set: match them without any check (see `regionCheckedWholeFrames` for the default).
     public var matchWholeFramesOfRegionVideos: Bool = false
     /// With `matchWholeFramesOfRegionVideos` off: whole frames of region videos are still
     /// matched, but a whole-frame match between two videos that both have regions counts only
