@@ -6,7 +6,7 @@ import KeyprintCore
 /// against samples/truth.json. An experiment for the design; `keyprint match` does the same
 /// from the case database.
 enum SamplesExperiment {
-    static func run(directory: String, every: Double) throws -> String {
+    static func run(directory: String, every: Double, dumpPath: String? = nil, perShot: Bool = true) throws -> String {
         let truthData = try Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))
         let truth = try JSONSerialization.jsonObject(with: truthData) as! [String: Any]
         let videoEntries = truth["videos"] as! [[String: Any]]
@@ -23,6 +23,18 @@ enum SamplesExperiment {
             let (frames, regionFrames) = (hashed.frames, hashed.regionFrames)
             regionNotes.append("\(path): \(region.map { "region x \(fixed($0.x, 2)) y \(fixed($0.y, 2)) w \(fixed($0.width, 2)) h \(fixed($0.height, 2))" } ?? "whole frame")")
             videos.append(VideoFrames(videoID: Int64(i), frames: frames, regionFrames: regionFrames))
+        }
+        if let dumpPath {
+            // One line per sampled frame, for analysis outside Swift: video, time, whole-frame
+            // quality/hash/mirror, region quality/hash/mirror (or "-").
+            var text = ""
+            for (v, path) in zip(videos, paths) {
+                for (i, f) in v.frames.enumerated() {
+                    let r = v.hasRegions ? "\(v.regionFrames[i].quality) \(v.regionFrames[i].hash.hex) \(v.regionFrames[i].mirrorHash.hex)" : "- - -"
+                    text += "\(path) \(f.timestamp) \(f.quality) \(f.hash.hex) \(f.mirrorHash.hex) \(r)\n"
+                }
+            }
+            try text.write(toFile: dumpPath, atomically: true, encoding: .utf8)
         }
         let matcher = Matcher(references: videos)
         var found: [MatchSegment] = []

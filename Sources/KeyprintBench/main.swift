@@ -9,6 +9,8 @@ var queries = 1_000
 var verbose = false
 var samplesDir = "samples"
 var every = 1.0
+var dumpPath: String?
+var perShot = true
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
@@ -18,8 +20,10 @@ while let a = arguments.popFirst() {
     case "--sizes": sizes = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--queries": queries = Int(arguments.popFirst() ?? "") ?? queries
     case "--verbose": verbose = true
+    case "--dump": dumpPath = arguments.popFirst()
+    case "--single-region": perShot = false
     default:
-        print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S]")
+        print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S] [--dump FILE] [--single-region]")
         exit(2)
     }
 }
@@ -42,7 +46,7 @@ if mode == "hash" || mode == "all" {
 }
 if mode == "samples" {
     do {
-        print(try SamplesExperiment.run(directory: samplesDir, every: every))
+        print(try SamplesExperiment.run(directory: samplesDir, every: every, dumpPath: dumpPath, perShot: perShot))
     } catch {
         print("samples: \(error)")
         exit(1)

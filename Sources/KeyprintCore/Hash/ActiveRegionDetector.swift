@@ -10,7 +10,8 @@
 /// 2. a mask of pixels whose spread exceeds `motionThreshold` (luma levels);
 /// 3. a morphological opening (erosion then dilation, 3 × 3) that removes specks and thin lines
 ///    (a clock, a blinking cursor, encoder noise along edges);
-/// 4. the largest 4-connected component of the mask, and its bounding box.
+/// 4. the bounding box of the 4-connected components of the mask of at least `minAreaFraction` of
+///    the frame and `partFraction` of the largest component.
 /// Returns nil when fewer than two frames are given or when nothing (or only a speck smaller
 /// than `minAreaFraction` of the frame) moves: the caller then hashes the whole frame only.
 public struct ActiveRegionDetector: Sendable {
@@ -18,6 +19,9 @@ public struct ActiveRegionDetector: Sendable {
     /// Fraction of the lowest and of the highest values per pixel left out of its spread.
     public var trim: Double = 0.2
     public var minAreaFraction: Double = 0.01
+    /// A moving component at least this fraction of the largest one's area is part of the same
+    /// picture (the box covers it too); smaller ones (a self-view beside the pane) are not.
+    public var partFraction: Double = 0.25
 
     public init(motionThreshold: Float = 16, trim: Double = 0.2, minAreaFraction: Double = 0.01) {
         self.motionThreshold = motionThreshold
@@ -31,7 +35,7 @@ public struct ActiveRegionDetector: Sendable {
         let same = frames.filter { $0.width == w && $0.height == h }
         guard same.count >= 2, w > 0, h > 0 else { return nil }
         let mask = opened(motionMask(same, width: w, height: h), width: w, height: h)
-        guard let box = largestComponentBox(mask, width: w, height: h),
+        guard let box = significantComponentsBox(mask, width: w, height: h),
               Double(box.area) >= minAreaFraction * Double(w * h) else { return nil }
         return NormalizedRect(columns: box.minX, box.maxX, rows: box.minY, box.maxY, width: w, height: h)
     }
@@ -76,10 +80,36 @@ public struct ActiveRegionDetector: Sendable {
         var minX: Int, maxX: Int, minY: Int, maxY: Int, area: Int
     }
 
+    /// The bounding box of every 4-connected component of at least `minAreaFraction` of the
+    /// frame and `partFraction` of the largest one (area: the pixels of those components). A remote picture may move in several
+    /// parts separated by still ones (a still background beside a moving head, the self-view in
+    /// a corner); at 1 frame per second the largest part alone was half the pane on samples/
+    /// (TalkBox call without its opening). Specks and thin chrome (a clock) are gone after the
+    /// opening; a component below the fraction does not widen the box.
+    func significantComponentsBox(_ mask: [Bool], width w: Int, height h: Int) -> Box? {
+        let parts = components(mask, width: w, height: h)
+        guard let largest = parts.max(by: { $0.area < $1.area }) else { return nil }
+        let minArea = max(max(1, Int((minAreaFraction * Double(w * h)).rounded(.up))),
+                          Int((partFraction * Double(largest.area)).rounded(.up)))
+        var box = largest
+        box.area = 0
+        for p in parts where p.area >= minArea {
+            box.minX = min(box.minX, p.minX); box.maxX = max(box.maxX, p.maxX)
+            box.minY = min(box.minY, p.minY); box.maxY = max(box.maxY, p.maxY)
+            box.area += p.area
+        }
+        return box.area > 0 ? box : largest
+    }
+
     /// The bounding box of the largest 4-connected set of true pixels.
     func largestComponentBox(_ mask: [Bool], width w: Int, height h: Int) -> Box? {
+        components(mask, width: w, height: h).max { $0.area < $1.area }
+    }
+
+    /// Every 4-connected set of true pixels, as its bounding box and pixel count.
+    func components(_ mask: [Bool], width w: Int, height h: Int) -> [Box] {
         var seen = [Bool](repeating: false, count: w * h)
-        var best: Box?
+        var out: [Box] = []
         var stack: [Int] = []
         for start in 0..<(w * h) where mask[start] && !seen[start] {
             var box = Box(minX: w, maxX: -1, minY: h, maxY: -1, area: 0)
@@ -95,8 +125,8 @@ public struct ActiveRegionDetector: Sendable {
                     if mask[q] && !seen[q] { seen[q] = true; stack.append(q) }
                 }
             }
-            if best == nil || box.area > best!.area { best = box }
+            out.append(box)
         }
-        return best
+        return out
     }
 }

@@ -7,6 +7,11 @@ public struct ContentRegionDetector: Sendable {
     public var active = ActiveRegionDetector()
     /// A region covering at least this fraction of the frame counts as the whole frame.
     public var wholeFrameFraction: Double = 0.95
+    /// Cuts between shots, for `detectShots`.
+    public var shots = ShotBoundaryDetector()
+    /// A shot with fewer sampled frames than this has no region (too little evidence of what
+    /// moves); its frames are described by their whole-frame hashes.
+    public var minShotFrames: Int = 3
 
     public init() {}
 
@@ -20,5 +25,21 @@ public struct ContentRegionDetector: Sendable {
                                     width: moving.width * bars.width, height: moving.height * bars.height)
         }
         return region.area >= wholeFrameFraction ? nil : region
+    }
+
+    /// The content region per shot: the thumbnails (in time order) are cut where nearly every
+    /// pixel changes (`ShotBoundaryDetector`) and each shot of at least `minShotFrames` frames
+    /// gets `detect` of its own frames. Without cuts this is one shot with `detect(thumbnails)`.
+    /// Hash each sampled frame's crop to the region of the shot containing its timestamp
+    /// (`ShotRegion.region(at:in:)`), or its whole frame where that is nil.
+    public func detectShots(_ thumbnails: [LumaFrame]) -> [ShotRegion] {
+        guard let first = thumbnails.first else { return [] }
+        let cuts = shots.cuts(thumbnails)
+        guard !cuts.isEmpty else { return [ShotRegion(startTime: first.timestamp, region: detect(thumbnails))] }
+        let bounds = [0] + cuts + [thumbnails.count]
+        return zip(bounds, bounds.dropFirst()).map { lo, hi in
+            let shot = Array(thumbnails[lo..<hi])
+            return ShotRegion(startTime: shot[0].timestamp, region: shot.count >= minShotFrames ? detect(shot) : nil)
+        }
     }
 }

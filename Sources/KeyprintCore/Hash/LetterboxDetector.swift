@@ -6,13 +6,17 @@
 /// use). For each row, the detail is the mean over frames of the mean absolute difference
 /// between horizontally adjacent pixels; for each column, between vertically adjacent pixels.
 /// Rows are peeled from the top and bottom edges, columns from the left and right, while their
-/// detail stays below `max(minDetail, relativeDetail × the median detail of the middle third)`.
+/// detail stays below `max(minDetail, relativeDetail × the median detail of the middle third)`;
+/// the bar opposite a peeled one is taken to the same depth when its lines stay below
+/// `pairedDetail` × that median (centred padding; a blurred bar keeps some detail).
 /// Returns `.full` when no bar is found, when the picture itself has no detail (a black or flat
 /// video gives no evidence), or when the inner box would keep less than `minKeep` of a side.
 public struct LetterboxDetector: Sendable {
     public var minDetail: Float = 1.0
     public var relativeDetail: Float = 0.2
     public var minKeep: Double = 0.2
+    /// Limit (relative to the picture's detail) for the bar opposite an already peeled one.
+    public var pairedDetail: Float = 0.5
 
     public init(minDetail: Float = 1.0, relativeDetail: Float = 0.2, minKeep: Double = 0.2) {
         self.minDetail = minDetail
@@ -60,6 +64,17 @@ public struct LetterboxDetector: Sendable {
         var lo = 0, hi = count - 1
         while lo < hi && detail[lo] < limit { lo += 1 }
         while hi > lo && detail[hi] < limit { hi -= 1 }
+        // Bars come in centred pairs (padding to a portrait or landscape frame): when one side
+        // was peeled deeper, the other side's lines down to the same depth are a bar too if
+        // their detail stays below the looser `pairedDetail` limit. A blurred, enlarged copy of
+        // the picture can keep more detail on one side than the strict limit allows.
+        let loose = max(minDetail, pairedDetail * reference)
+        let mirroredHi = count - 1 - lo, mirroredLo = count - 1 - hi
+        if mirroredHi < hi, mirroredHi > lo, detail[(mirroredHi + 1)...hi].allSatisfy({ $0 < loose }) {
+            hi = mirroredHi
+        } else if mirroredLo > lo, mirroredLo < hi, detail[lo..<mirroredLo].allSatisfy({ $0 < loose }) {
+            lo = mirroredLo
+        }
         return (lo, hi)
     }
 }

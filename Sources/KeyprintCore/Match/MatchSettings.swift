@@ -11,6 +11,9 @@ public struct MatchSettings: Sendable, Equatable {
     public var minMatchedFrames: Int = 3
     /// Reference speed relative to the query that alignment tries (rt ≈ slope × qt + offset).
     public var slopes: [Double] = [0.5, 2.0 / 3.0, 0.75, 0.8, 1.0, 1.25, 4.0 / 3.0, 1.5, 2.0]
+    /// A found segment grows along its line over neighbouring frames within this distance
+    /// (hysteresis: `thresholdBits` finds, this decides where it ends); ≤ `thresholdBits`: off.
+    public var extendThresholdBits: Int = 47
     /// Width of the offset histogram bins, seconds.
     public var offsetBin: Double = 1.0
     /// How far (seconds of reference time) a frame match may lie off the segment's line.
@@ -27,10 +30,17 @@ public struct MatchSettings: Sendable, Equatable {
     /// … and whose query frames show at least this many different pictures (a still screen
     /// is one). Its matches there do not make the query's frames "common".
     public var strongLinkMinStates: Int = 3
-    /// When a video has region hashes (its content region: the remote pane, the picture inside
-    /// bars), they stand for the video and its whole-frame hashes, dominated by static chat
-    /// chrome that unrelated calls share, are not used. Set to also match whole frames.
+    /// Whole frames of videos with region hashes (their content region: the remote pane, the
+    /// picture inside bars) can be dominated by static chat chrome that unrelated calls share.
+    /// Set: match them without any check (see `regionCheckedWholeFrames` for the default).
     public var matchWholeFramesOfRegionVideos: Bool = false
+    /// With `matchWholeFramesOfRegionVideos` off: whole frames of region videos are still
+    /// matched, but a whole-frame match between two videos that both have regions counts only
+    /// when the two frames' region hashes agree within `extendThresholdBits` (shared chrome
+    /// around different panes fails that; a re-encode with a watermark in its pane, whose
+    /// region hashes drift past the radius while the whole frames stay close, passes). Off:
+    /// region videos are represented by their region hashes only.
+    public var regionCheckedWholeFrames: Bool = true
 
     public init() {}
 

@@ -185,7 +185,11 @@ public struct SegmentAligner: Sendable {
         var out: [[FrameMatch]] = []
         var current: [FrameMatch] = []
         for m in frames {
-            if let last = current.last, m.queryTime - last.queryTime > settings.maxGap {
+            // The gap on the side that plays faster (the shorter of the two clocks), so that
+            // A→B and B→A give the same segments: at 1.25× a run of matches every 4 s of the
+            // fast copy is every 5 s of the original.
+            if let last = current.last,
+               min(m.queryTime - last.queryTime, abs(m.referenceTime - last.referenceTime)) > settings.maxGap {
                 out.append(current)
                 current = []
             }

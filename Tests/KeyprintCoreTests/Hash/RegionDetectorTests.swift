@@ -84,6 +84,25 @@ struct SyntheticLayout {
         #expect(r.pixels(frameWidth: 64, frameHeight: 64) == (16, 0, 32, 64))
     }
 
+    @Test func blurredBarKeepingSomeDetailIsPairedWithTheOppositeBar() {
+        // Portrait re-upload with a blurred fill: the top bar is flat, the bottom one keeps a
+        // third of the picture's detail (above relativeDetail, below pairedDetail).
+        let frames = layout.frames(count: 6) { x, y, t in
+            if (20...43).contains(y) { return SyntheticLayout.moving(x, y, t) }
+            return y < 20 ? 90 : 90 + (x % 2 == 0 ? 15 : 0) + Float(t)
+        }
+        #expect(LetterboxDetector().detect(frames).pixels(frameWidth: 64, frameHeight: 64) == (0, 20, 64, 24))
+        var unpaired = LetterboxDetector()
+        unpaired.pairedDetail = unpaired.relativeDetail
+        #expect(unpaired.detect(frames).pixels(frameWidth: 64, frameHeight: 64) == (0, 20, 64, 44))
+        // Picture detail (above pairedDetail) on the opposite side is not a bar.
+        let detailed = layout.frames(count: 6) { x, y, t in
+            if (20...43).contains(y) { return SyntheticLayout.moving(x, y, t) }
+            return y < 20 ? 90 : 90 + (x % 2 == 0 ? 30 : 0) + Float(t)
+        }
+        #expect(LetterboxDetector().detect(detailed).pixels(frameWidth: 64, frameHeight: 64) == (0, 20, 64, 44))
+    }
+
     @Test func barsOnAllSidesAreRemoved() {
         let frames = layout.frames(count: 4) { x, y, t in
             (8...55).contains(x) && (10...53).contains(y) ? SyntheticLayout.moving(x, y, t) : 0

@@ -1,0 +1,55 @@
+/// Finds cuts between shots in a video's sampled frames (small luma thumbnails), so that a
+/// video whose layout changes (a compilation: an intro, an excerpt of one chat capture, other
+/// footage, an excerpt of another capture) gets a content region per shot instead of one box
+/// for the whole video, which would grow to the whole frame.
+///
+/// A cut lies between two consecutive sampled frames when nearly every pixel changed: the
+/// fraction of pixels whose luma differs by more than `levelThreshold` reaches `changedFraction`.
+/// Inside one chat layout the static chrome keeps its pixels, so the fraction stays below it
+/// even when the pane changes completely; a video that changes everywhere all the time (full-frame
+/// content, a pane-only re-upload) is cut into one-frame shots, which have no region, and is then
+/// described by its whole frames, as it would be without cuts.
+public struct ShotBoundaryDetector: Sendable {
+    public var levelThreshold: Float = 16
+    public var changedFraction: Double = 0.85
+
+    public init(levelThreshold: Float = 16, changedFraction: Double = 0.85) {
+        self.levelThreshold = levelThreshold
+        self.changedFraction = changedFraction
+    }
+
+    /// Positions i (1 ≤ i < frames.count) where a new shot starts at frames[i]. Frames of a
+    /// different size from their predecessor always start a new shot.
+    public func cuts(_ frames: [LumaFrame]) -> [Int] {
+        guard frames.count >= 2 else { return [] }
+        var out: [Int] = []
+        for i in 1..<frames.count {
+            let a = frames[i - 1], b = frames[i]
+            guard a.width == b.width, a.height == b.height, !a.pixels.isEmpty else { out.append(i); continue }
+            var changed = 0
+            for k in 0..<a.pixels.count where abs(a.pixels[k] - b.pixels[k]) > levelThreshold { changed += 1 }
+            if Double(changed) >= changedFraction * Double(a.pixels.count) { out.append(i) }
+        }
+        return out
+    }
+}
+
+/// One shot of a video and its content region (nil: the whole frame describes it).
+public struct ShotRegion: Sendable, Equatable {
+    /// Timestamp of the shot's first sampled frame; the shot lasts until the next one's.
+    public var startTime: Double
+    public var region: NormalizedRect?
+
+    public init(startTime: Double, region: NormalizedRect?) {
+        self.startTime = startTime
+        self.region = region
+    }
+
+    /// The region of the shot that contains time `t` (the last shot starting at or before it;
+    /// the first shot for earlier times).
+    public static func region(at t: Double, in shots: [ShotRegion]) -> NormalizedRect? {
+        guard var current = shots.first else { return nil }
+        for s in shots where s.startTime <= t + 1e-9 { current = s }
+        return current.region
+    }
+}
