@@ -21,18 +21,20 @@
 /// cropped to the known shot containing its timestamp. With `hashing == false` only the shots
 /// are found (thumbnails are buffered, native frames are not): that first pass.
 ///
-/// Every crop, buffered or not, is hashed from 8-bit luma (rounded), at native resolution, with
-/// the exact mirror, so a frame's region hash does not depend on whether it was buffered.
-/// Memory at 1080p: 23 buffered frames (≤ 48 MB) plus their thumbnails (58 KB each); the region
-/// hashes kept until `finish` (about 100 bytes a frame).
+/// Buffered luma is kept as 16-bit fixed point (1/256 of a level: the decoder's luma is a
+/// weighted sum of 8-bit R, G, B, so it has fractions; rounding it to 8 bits moved region hashes
+/// enough to lose a pair on samples/), and every crop, buffered or not, is hashed from that
+/// fixed-point luma, at native resolution, with the exact mirror, so a frame's region hash does
+/// not depend on whether it was buffered. Memory at 1080p: 23 buffered frames (≤ 96 MB) plus
+/// their thumbnails (58 KB each); the region hashes kept until `finish` (about 100 bytes a frame).
 public struct RegionHashing {
     public var detector = ContentRegionDetector()
     /// False: one shot for the whole video (no cuts), the region decided on its first buffer.
     public var perShot = true
     /// Frames of a shot buffered before its region is decided.
     public var maxBufferedFrames = 30
-    /// Cap on the buffered luma bytes (width × height per frame).
-    public var maxBufferedBytes = 48 << 20
+    /// Cap on the buffered luma bytes (2 × width × height per frame).
+    public var maxBufferedBytes = 96 << 20
     /// Width of the thumbnails the detector sees.
     public var thumbnailWidth = 160
     /// Shots decided beforehand; frames are then cropped by time with no buffer.
@@ -48,7 +50,7 @@ public struct RegionHashing {
         var whole: FrameHash
         var width: Int
         var height: Int
-        var luma: [UInt8]
+        var luma: [UInt16]
     }
 
     private var shots: [ShotRegion] = []
@@ -99,9 +101,9 @@ public struct RegionHashing {
         thumbnails.append(thumbnail)
         if hashing {
             pending.append(Pending(whole: whole, width: frame.width, height: frame.height, luma: Self.quantized(frame.pixels)))
-            pendingBytes += frame.width * frame.height
+            pendingBytes += 2 * frame.width * frame.height
         }
-        let next = frame.width * frame.height
+        let next = 2 * frame.width * frame.height
         if thumbnails.count >= maxBufferedFrames || (hashing && pendingBytes + next > maxBufferedBytes) {
             decide(region: detector.detect(thumbnails))
         }
@@ -138,7 +140,7 @@ public struct RegionHashing {
         for p in held {
             guard let region else { regionFrames.append(p.whole); continue }
             let r = region.pixels(frameWidth: p.width, frameHeight: p.height)
-            let crop = p.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: p.width) { Float(all[$0]) } }
+            let crop = p.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: p.width) { Float(all[$0]) / Self.fixedPoint } }
             regionFrames.append(hash(crop, r, like: p.whole))
         }
     }
@@ -147,7 +149,7 @@ public struct RegionHashing {
         guard let region else { return whole }
         let r = region.pixels(frameWidth: frame.width, frameHeight: frame.height)
         let crop = frame.pixels.withUnsafeBufferPointer { all in
-            Self.crop(r, stride: frame.width) { all[$0].rounded().clamped255 }
+            Self.crop(r, stride: frame.width) { Self.fixed(all[$0]) / Self.fixedPoint }
         }
         return hash(crop, r, like: whole)
     }
@@ -168,9 +170,16 @@ public struct RegionHashing {
                          mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
     }
 
-    /// 0…255 floats rounded to bytes.
-    static func quantized(_ pixels: [Float]) -> [UInt8] {
-        pixels.map { UInt8($0.rounded().clamped255) }
+    /// Steps per luma level of the buffered fixed-point luma.
+    static let fixedPoint: Float = 256
+
+    /// A 0…255 luma value in fixed point (rounded to 1/256 of a level).
+    @inline(__always)
+    static func fixed(_ v: Float) -> Float { (v.clamped255 * fixedPoint).rounded() }
+
+    /// 0…255 floats as fixed-point 16-bit values.
+    static func quantized(_ pixels: [Float]) -> [UInt16] {
+        pixels.map { UInt16(fixed($0)) }
     }
 }
 

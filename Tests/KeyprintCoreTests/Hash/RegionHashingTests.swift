@@ -9,23 +9,29 @@ import Testing
     static let width = 320, height = 180
     static let layout = SyntheticLayout(width: width, height: height)
 
+    /// Frames of whole luma levels, as a grey 8-bit decode gives (the buffer keeps luma to 1/256
+    /// of a level, so on these it is exact; on real decodes see the samples test below).
+    static func frames(count: Int, _ pixel: (Int, Int, Int) -> Float) -> [LumaFrame] {
+        layout.frames(count: count) { x, y, t in pixel(x, y, t).rounded() }
+    }
+
     /// Static chrome with a moving pane at x 40…239, y 30…149.
     static func capture(_ count: Int) -> [LumaFrame] {
-        layout.frames(count: count) { x, y, t in
+        frames(count: count) { x, y, t in
             (40...239).contains(x) && (30...149).contains(y) ? SyntheticLayout.moving(x, y, t) : SyntheticLayout.chrome(x, y)
         }
     }
 
     /// Another layout: light chrome, a pane at x 160…299, y 20…119.
     static func otherCapture(_ count: Int) -> [LumaFrame] {
-        layout.frames(count: count) { x, y, t in
+        frames(count: count) { x, y, t in
             (160...299).contains(x) && (20...119).contains(y) ? SyntheticLayout.moving(x, y, t + 7) : 240 - SyntheticLayout.chrome(x, y) / 2
         }
     }
 
     /// Full-frame content changing everywhere on every frame (other footage).
     static func fullFrame(_ count: Int) -> [LumaFrame] {
-        layout.frames(count: count) { x, y, t in Float(128 + 110 * sin(Double(x) * 0.9 + Double(y) * 0.3 + Double(t) * 2.1)) }
+        frames(count: count) { x, y, t in Float(128 + 110 * sin(Double(x) * 0.9 + Double(y) * 0.3 + Double(t) * 2.1)) }
     }
 
     static func concatenated(_ parts: [[LumaFrame]]) -> [LumaFrame] {
@@ -46,13 +52,10 @@ import Testing
                          mirrorHash: r.exactMirrorHash ?? r.hash(.flipX))
     }
 
-    /// The hash of one frame's crop computed directly (8-bit luma, native resolution).
+    /// The hash of one frame's crop computed directly from the decoded (float) luma, as the
+    /// library recipe does.
     static func directHash(_ frame: LumaFrame, _ region: NormalizedRect) -> FrameHash {
-        let crop = frame.cropped(to: region)
-        let rounded = LumaFrame(index: crop.index, timestamp: crop.timestamp, width: crop.width, height: crop.height,
-                                pixels: crop.pixels.map { max(0, min(255, $0.rounded())) })
-        return wholeHash(LumaFrame(index: frame.index, timestamp: frame.timestamp, width: rounded.width, height: rounded.height,
-                                   pixels: rounded.pixels))
+        wholeHash(frame.cropped(to: region))
     }
 
     /// The library recipe with every frame in memory.
@@ -112,7 +115,7 @@ import Testing
     /// The pane moves throughout; a second part beside it (x 250…309) starts to move at
     /// `secondFrom` (no cut: the chrome stays).
     static func growingLayout(count: Int, secondFrom: Int) -> [LumaFrame] {
-        layout.frames(count: count) { x, y, t in
+        frames(count: count) { x, y, t in
             if (40...239).contains(x) && (30...149).contains(y) { return SyntheticLayout.moving(x, y, t) }
             if t >= secondFrom && (250...309).contains(x) && (30...149).contains(y) { return SyntheticLayout.moving(x, y, t + 3) }
             return SyntheticLayout.chrome(x, y)
@@ -133,10 +136,10 @@ import Testing
     }
 
     @Test func theByteCapDecidesEarlier() throws {
-        // 320 × 180 = 57 600 bytes a frame: a 200 000-byte cap holds 3 frames, before the second
-        // part starts to move (frame 5); the 30-frame buffer sees it.
+        // 320 × 180 × 2 = 115 200 bytes a frame: a 400 000-byte cap holds 3 frames, before the
+        // second part starts to move (frame 5); the 30-frame buffer sees it.
         let frames = Self.growingLayout(count: 20, secondFrom: 5)
-        let capped = Self.streamed(frames) { $0.maxBufferedBytes = 200_000 }
+        let capped = Self.streamed(frames) { $0.maxBufferedBytes = 400_000 }
         try Self.expectPane(capped.shots.first?.region, x: 40, y: 30, w: 200, h: 120)
         #expect(capped.shots.count == 1 && capped.regionFrames.count == 20)
         try Self.expectPane(Self.streamed(frames).shots.first?.region, x: 40, y: 30, w: 270, h: 120)
