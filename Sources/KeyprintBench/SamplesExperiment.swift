@@ -2,7 +2,7 @@ import Foundation
 import KeyprintCore
 
 /// Every file of samples/ against every other with the library alone (decode → whole and
-/// region hashes with `VideoHasher.hashWithRegions`, the scan's own code → Matcher), scored
+/// per-shot region hashes with `VideoHasher.hashWithRegions`, the scan's own code → Matcher), scored
 /// against samples/truth.json. An experiment for the design; `keyprint match` does the same
 /// from the case database.
 enum SamplesExperiment {
@@ -14,14 +14,20 @@ enum SamplesExperiment {
         var videos: [VideoFrames] = []
         var regionNotes: [String] = []
         for path in paths {
-            // The product's scan code path (whole-frame + streaming region hashes), so the
-            // experiment and `keyprint scan` cannot disagree.
+            // The product's scan code path (whole-frame + streaming per-shot region hashes), so
+            // the experiment and `keyprint scan` cannot disagree. `perShot == false`: one region
+            // per video, decided on its first buffer (the scan before per-shot regions).
+            var regionHashing = RegionHashing()
+            regionHashing.perShot = perShot
             let hashed = try VideoHasher.hashWithRegions(path: directory + "/" + path,
-                                                         options: DecodeOptions(sampling: .interval(seconds: every)), regions: true)
-            let region = hashed.region
+                                                         options: DecodeOptions(sampling: .interval(seconds: every)),
+                                                         regions: true, regionHashing: regionHashing)
             let i = videos.count
             let (frames, regionFrames) = (hashed.frames, hashed.regionFrames)
-            regionNotes.append("\(path): \(region.map { "region x \(fixed($0.x, 2)) y \(fixed($0.y, 2)) w \(fixed($0.width, 2)) h \(fixed($0.height, 2))" } ?? "whole frame")")
+            let boxes = hashed.shots.map { s in
+                "\(fixed(s.startTime, 1)) s: " + (s.region.map { "x \(fixed($0.x, 2)) y \(fixed($0.y, 2)) w \(fixed($0.width, 2)) h \(fixed($0.height, 2))" } ?? "whole frame")
+            }
+            regionNotes.append("\(path): " + (boxes.isEmpty ? "whole frame" : boxes.joined(separator: "; ")))
             videos.append(VideoFrames(videoID: Int64(i), frames: frames, regionFrames: regionFrames))
         }
         if let dumpPath {

@@ -1,93 +1,157 @@
-/// Region hashes of a video in one pass over its sampled frames, in bounded memory.
+/// Region hashes of a video, one shot at a time, in one pass over its sampled frames and in
+/// bounded memory. The one code path for the scan (`VideoHasher.hashWithRegions`) and the
+/// samples experiment.
 ///
-/// The content region (`ContentRegionDetector`: letterbox bars, then the moving pane) needs
-/// several frames before it can be found, and every sampled frame needs the hash of its crop.
-/// So the first frames are buffered as 8-bit luma (at most `maxBufferedFrames` of them and at
-/// most `maxBufferedBytes` of pixels) with a 160-px thumbnail each; when the buffer is full, or
-/// at the end of a short video, the detector runs once on the thumbnails and its rectangle is
-/// fixed for the rest of the file. The buffered frames are then hashed and released, and every
-/// later frame is hashed as it arrives. Region hashes therefore sit at exactly the timestamps of
-/// the whole-frame hashes. With no region (nil: the whole frame is the content) there are none.
+/// A compilation changes layout between excerpts, so the content region (`ContentRegionDetector`:
+/// letterbox bars, then the moving pane) is decided per shot. Cuts are found online between
+/// consecutive sampled thumbnails (`ShotBoundaryDetector.isCut`, a rule on two frames). The
+/// current shot's frames are buffered as 8-bit luma at native resolution with a 160-px thumbnail
+/// each (at most `maxBufferedFrames` frames and `maxBufferedBytes` of pixels). When the shot
+/// ends (a cut, or the end of the video) or its buffer is full, its region is decided from the
+/// buffered thumbnails, the buffered frames' crops are hashed and released, and the rest of the
+/// shot is hashed with the decided box as it arrives. A shot of fewer than
+/// `detector.minShotFrames` samples has no region (a video without any cut is one shot and is
+/// always detected); a frame of a shot without a region gets its whole-frame hash as region
+/// hash, and a video where no shot has a region gets no region hashes at all. Whenever every
+/// shot fits in the buffer this is exactly `ContentRegionDetector.detectShots` on all
+/// thumbnails followed by cropping each frame to `ShotRegion.region(at:in:)`.
 ///
-/// Every crop, buffered or not, is hashed from 8-bit luma (rounded), at native resolution,
-/// with the exact mirror, so a frame's region hash does not depend on whether it was buffered.
-/// Memory at 1080p: 30 × 2 MB of buffered luma is over the byte cap, so 23 frames (≤ 48 MB)
-/// plus 23 × 58 KB of thumbnails; afterwards one crop at a time.
+/// With `knownShots` (from a first pass at a coarser sampling: dense sampling leaves the buffer
+/// spanning about a second, too little motion to find a pane) nothing is buffered: each frame is
+/// cropped to the known shot containing its timestamp. With `hashing == false` only the shots
+/// are found (thumbnails are buffered, native frames are not): that first pass.
+///
+/// Buffered luma is kept as 16-bit fixed point (1/256 of a level: the decoder's luma is a
+/// weighted sum of 8-bit R, G, B, so it has fractions; rounding it to 8 bits moved region hashes
+/// enough to lose a pair on samples/), and every crop, buffered or not, is hashed from that
+/// fixed-point luma, at native resolution, with the exact mirror, so a frame's region hash does
+/// not depend on whether it was buffered. Memory at 1080p: 23 buffered frames (≤ 96 MB) plus
+/// their thumbnails (58 KB each); the region hashes kept until `finish` (about 100 bytes a frame).
 public struct RegionHashing {
     public var detector = ContentRegionDetector()
-    /// Frames buffered before the region is decided.
+    /// False: one shot for the whole video (no cuts), the region decided on its first buffer.
+    public var perShot = true
+    /// Frames of a shot buffered before its region is decided.
     public var maxBufferedFrames = 30
-    /// Cap on the buffered luma bytes (width × height per frame).
-    public var maxBufferedBytes = 48 << 20
+    /// Cap on the buffered luma bytes (2 × width × height per frame).
+    public var maxBufferedBytes = 96 << 20
     /// Width of the thumbnails the detector sees.
     public var thumbnailWidth = 160
+    /// Shots decided beforehand; frames are then cropped by time with no buffer.
+    public var knownShots: [ShotRegion]?
+    /// False: find the shots only (no native buffer, no hashes).
+    public var hashing = true
 
-    /// Name and version of the detection recorded with a file's region.
+    /// Name and version of the detection recorded with a file's regions.
     public static let detectorName = "ContentRegionDetector"
-    public static let detectorVersion = 1
+    public static let detectorVersion = 2
 
-    private struct Buffered {
-        var index: Int
-        var timestamp: Double
+    private struct Pending {
+        var whole: FrameHash
         var width: Int
         var height: Int
-        var luma: [UInt8]
+        var luma: [UInt16]
     }
 
-    private var buffer: [Buffered] = []
-    private var bufferedBytes = 0
+    private var shots: [ShotRegion] = []
+    private var regionFrames: [FrameHash] = []
+    private var previousThumbnail: LumaFrame?
+    private var sawCut = false
+    // The current shot.
+    private var shotStart: Double?
     private var thumbnails: [LumaFrame] = []
+    private var pending: [Pending] = []
+    private var pendingBytes = 0
     private var decided = false
+    private var region: NormalizedRect?
     private let hasher = PDQHasher(exactMirror: true)
-
-    /// The detected region once decided (after the buffer filled or `finish`); nil before, or
-    /// when the video has no region.
-    public private(set) var region: NormalizedRect?
 
     public init() {}
 
-    /// Takes the next sampled frame (in time order); calls `emit` with the region hashes that
-    /// are ready, in time order.
-    public mutating func add(_ frame: LumaFrame, emit: (FrameHash) throws -> Void) rethrows {
-        if decided {
-            if let region {
-                let r = region.pixels(frameWidth: frame.width, frameHeight: frame.height)
-                let crop = frame.pixels.withUnsafeBufferPointer { all in
-                    Self.crop(r, stride: frame.width) { all[$0].rounded().clamped255 }
-                }
-                try emit(hash(crop, r, index: frame.index, timestamp: frame.timestamp))
-            }
+    /// Sampling of the first pass that finds the shots when the scan's own sampling is dense.
+    public static let firstPassSampling = SamplingMode.interval(seconds: 1)
+
+    /// Whether `sampling` is too dense for the buffer to see enough motion (30 samples span
+    /// under 15 s): every frame, or intervals below 0.5 s. Key frames are sparse.
+    public static func needsFirstPass(_ sampling: SamplingMode) -> Bool {
+        switch sampling {
+        case .allFrames: return true
+        case .interval(let s): return s < 0.5
+        case .keyframes: return false
+        }
+    }
+
+    /// Takes the next sampled frame (in time order) with its whole-frame hash.
+    public mutating func add(_ frame: LumaFrame, whole: FrameHash) {
+        if let knownShots {
+            regionFrames.append(regionHash(frame, whole: whole, ShotRegion.region(at: frame.timestamp, in: knownShots)))
             return
         }
-        thumbnails.append(frame.thumbnail(width: thumbnailWidth))
-        buffer.append(Buffered(index: frame.index, timestamp: frame.timestamp, width: frame.width, height: frame.height,
-                               luma: Self.quantized(frame.pixels)))
-        bufferedBytes += frame.width * frame.height
-        let next = frame.width * frame.height
-        if buffer.count >= maxBufferedFrames || bufferedBytes + next > maxBufferedBytes {
-            try decide(emit: emit)
+        let thumbnail = frame.thumbnail(width: thumbnailWidth)
+        if perShot, let previousThumbnail, detector.shots.isCut(previousThumbnail, thumbnail) {
+            sawCut = true
+            endShot()
+        }
+        previousThumbnail = thumbnail
+        if shotStart == nil { shotStart = frame.timestamp }
+        if decided {
+            if hashing { regionFrames.append(regionHash(frame, whole: whole, region)) }
+            return
+        }
+        thumbnails.append(thumbnail)
+        if hashing {
+            pending.append(Pending(whole: whole, width: frame.width, height: frame.height, luma: Self.quantized(frame.pixels)))
+            pendingBytes += 2 * frame.width * frame.height
+        }
+        let next = 2 * frame.width * frame.height
+        if thumbnails.count >= maxBufferedFrames || (hashing && pendingBytes + next > maxBufferedBytes) {
+            decide(region: detector.detect(thumbnails))
         }
     }
 
-    /// Ends the video: decides the region if it is not yet decided and emits the buffered
-    /// frames' region hashes.
-    public mutating func finish(emit: (FrameHash) throws -> Void) rethrows {
-        if !decided { try decide(emit: emit) }
+    /// Ends the video: the shots and the region hashes (one per added frame, in order), both
+    /// empty when no shot has a region.
+    public mutating func finish() -> (shots: [ShotRegion], regionFrames: [FrameHash]) {
+        endShot()
+        let all = knownShots ?? shots
+        guard all.contains(where: { $0.region != nil }) else { return ([], []) }
+        return (all, regionFrames)
     }
 
-    private mutating func decide(emit: (FrameHash) throws -> Void) rethrows {
+    /// Closes the current shot, deciding its region if the buffer had not filled.
+    private mutating func endShot() {
+        guard shotStart != nil else { return }
+        if !decided {
+            // A video without cuts is one shot and is always detected (as `detectShots`).
+            let enough = !sawCut || thumbnails.count >= detector.minShotFrames
+            decide(region: enough ? detector.detect(thumbnails) : nil)
+        }
+        shotStart = nil; decided = false; region = nil
+    }
+
+    private mutating func decide(region: NormalizedRect?) {
         decided = true
-        region = detector.detect(thumbnails)
+        self.region = region
+        shots.append(ShotRegion(startTime: shotStart ?? 0, region: region))
         thumbnails = []
-        let held = buffer
-        buffer = []
-        bufferedBytes = 0
-        guard let region else { return }
-        for b in held {
-            let r = region.pixels(frameWidth: b.width, frameHeight: b.height)
-            let crop = b.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: b.width) { Float(all[$0]) } }
-            try emit(hash(crop, r, index: b.index, timestamp: b.timestamp))
+        let held = pending
+        pending = []
+        pendingBytes = 0
+        for p in held {
+            guard let region else { regionFrames.append(p.whole); continue }
+            let r = region.pixels(frameWidth: p.width, frameHeight: p.height)
+            let crop = p.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: p.width) { Float(all[$0]) / Self.fixedPoint } }
+            regionFrames.append(hash(crop, r, like: p.whole))
         }
+    }
+
+    private func regionHash(_ frame: LumaFrame, whole: FrameHash, _ region: NormalizedRect?) -> FrameHash {
+        guard let region else { return whole }
+        let r = region.pixels(frameWidth: frame.width, frameHeight: frame.height)
+        let crop = frame.pixels.withUnsafeBufferPointer { all in
+            Self.crop(r, stride: frame.width) { Self.fixed(all[$0]) / Self.fixedPoint }
+        }
+        return hash(crop, r, like: whole)
     }
 
     /// The pixels of rectangle `r` of a plane with `stride` pixels per row, read through `value`.
@@ -100,15 +164,22 @@ public struct RegionHashing {
         return out
     }
 
-    private func hash(_ crop: [Float], _ r: (x: Int, y: Int, width: Int, height: Int), index: Int, timestamp: Double) -> FrameHash {
+    private func hash(_ crop: [Float], _ r: (x: Int, y: Int, width: Int, height: Int), like whole: FrameHash) -> FrameHash {
         let result = hasher.hash(luma: crop, width: r.width, height: r.height)
-        return FrameHash(index: index, timestamp: timestamp, quality: result.quality, hash: result.hash,
+        return FrameHash(index: whole.index, timestamp: whole.timestamp, quality: result.quality, hash: result.hash,
                          mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
     }
 
-    /// 0…255 floats rounded to bytes.
-    static func quantized(_ pixels: [Float]) -> [UInt8] {
-        pixels.map { UInt8($0.rounded().clamped255) }
+    /// Steps per luma level of the buffered fixed-point luma.
+    static let fixedPoint: Float = 256
+
+    /// A 0…255 luma value in fixed point (rounded to 1/256 of a level).
+    @inline(__always)
+    static func fixed(_ v: Float) -> Float { (v.clamped255 * fixedPoint).rounded() }
+
+    /// 0…255 floats as fixed-point 16-bit values.
+    static func quantized(_ pixels: [Float]) -> [UInt16] {
+        pixels.map { UInt16(fixed($0)) }
     }
 }
 

@@ -22,15 +22,16 @@ public struct ShotBoundaryDetector: Sendable {
     /// different size from their predecessor always start a new shot.
     public func cuts(_ frames: [LumaFrame]) -> [Int] {
         guard frames.count >= 2 else { return [] }
-        var out: [Int] = []
-        for i in 1..<frames.count {
-            let a = frames[i - 1], b = frames[i]
-            guard a.width == b.width, a.height == b.height, !a.pixels.isEmpty else { out.append(i); continue }
-            var changed = 0
-            for k in 0..<a.pixels.count where abs(a.pixels[k] - b.pixels[k]) > levelThreshold { changed += 1 }
-            if Double(changed) >= changedFraction * Double(a.pixels.count) { out.append(i) }
-        }
-        return out
+        return (1..<frames.count).filter { isCut(frames[$0 - 1], frames[$0]) }
+    }
+
+    /// Whether a new shot starts at `b`, the sampled frame after `a` (the rule is local to the
+    /// two frames, so cuts can be found while decoding).
+    public func isCut(_ a: LumaFrame, _ b: LumaFrame) -> Bool {
+        guard a.width == b.width, a.height == b.height, !a.pixels.isEmpty else { return true }
+        var changed = 0
+        for k in 0..<a.pixels.count where abs(a.pixels[k] - b.pixels[k]) > levelThreshold { changed += 1 }
+        return Double(changed) >= changedFraction * Double(a.pixels.count)
     }
 }
 

@@ -15,27 +15,41 @@ public enum VideoHasher {
     }
 
     /// Hashes `path` with whole-frame hashes and, when `regions` is true, region hashes
-    /// (`RegionHashing`: the content region fixed after the first buffered frames, its crop
-    /// hashed for every sampled frame). `body` sees each whole-frame hash as it is made (for
-    /// progress and cancellation); the result holds all of them.
+    /// (`RegionHashing`, configured by `regionHashing`: a content region per shot, its crop
+    /// hashed for every sampled frame). When the sampling is dense (`RegionHashing.needsFirstPass`)
+    /// the shots and their regions come first from a pass at one frame a second (decoding skips
+    /// what it can), and the main pass crops by time with no buffer. `body` sees each
+    /// whole-frame hash as it is made (for progress and cancellation); the result holds all of them.
     public static func hashWithRegions(path: String, options: DecodeOptions, regions: Bool,
+                                       regionHashing: RegionHashing = RegionHashing(),
                                        _ body: (FrameHash) throws -> Void = { _ in }) throws -> VideoHashes {
+        var regionHashing = regionHashing
+        if regions && regionHashing.knownShots == nil && RegionHashing.needsFirstPass(options.sampling) {
+            var firstPass = options
+            firstPass.sampling = RegionHashing.firstPassSampling
+            let reader = try VideoReader(path: path, options: firstPass)
+            var detecting = regionHashing
+            detecting.hashing = false
+            let placeholder = FrameHash(index: 0, timestamp: 0, quality: 0, hash: PDQHash(), mirrorHash: PDQHash())
+            _ = try reader.forEachSample { frame in
+                try Task.checkCancellation()
+                detecting.add(frame, whole: placeholder)
+            }
+            regionHashing.knownShots = detecting.finish().shots
+        }
         let reader = try VideoReader(path: path, options: options)
         let hasher = PDQHasher(exactMirror: true)
-        var regionHashing = RegionHashing()
         var frames: [FrameHash] = []
-        var regionFrames: [FrameHash] = []
         let decoded = try reader.forEachSample { frame in
             let result = hasher.hash(frame)
             let hash = FrameHash(index: frame.index, timestamp: frame.timestamp, quality: result.quality,
                                  hash: result.hash, mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
             try body(hash)
             frames.append(hash)
-            if regions { regionHashing.add(frame) { regionFrames.append($0) } }
+            if regions { regionHashing.add(frame, whole: hash) }
         }
-        if regions { regionHashing.finish { regionFrames.append($0) } }
-        return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames,
-                           region: regions ? regionHashing.region : nil, regionFrames: regionFrames)
+        let (shots, regionFrames) = regions ? regionHashing.finish() : ([], [])
+        return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames)
     }
 
     /// Convenience: all sampled frame hashes of a file.
@@ -51,8 +65,9 @@ public struct VideoHashes: Sendable {
     public var info: MediaInfo
     public var decodedFrames: Int
     public var frames: [FrameHash]
-    /// The content region its region hashes are crops of; nil when it has none.
-    public var region: NormalizedRect?
-    /// Region hashes, one per entry of `frames` and at the same timestamps; empty without a region.
+    /// Its shots and their content regions (`RegionHashing`); empty when no shot has a region.
+    public var shots: [ShotRegion]
+    /// Region hashes, one per entry of `frames` and at the same timestamps (a frame of a shot
+    /// without a region carries its whole-frame hash); empty when `shots` is.
     public var regionFrames: [FrameHash]
 }

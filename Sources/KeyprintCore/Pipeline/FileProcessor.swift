@@ -62,7 +62,7 @@ public struct FileProcessor: Sendable {
             outcome.media = StoredMediaFacts(result.info)
             outcome.decodedFrames = result.decodedFrames
             outcome.frames = result.frames
-            outcome.region = result.region
+            outcome.shots = result.shots
             outcome.regionFrames = result.regionFrames
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)

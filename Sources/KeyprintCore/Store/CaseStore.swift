@@ -58,8 +58,8 @@ public protocol CaseStore: Sendable {
     func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) throws
 
     // MARK: Regions
-    /// The content region recorded for a file, if it has one.
-    func region(fileID: Int64) throws -> StoredRegion?
+    /// A file's shots and their content regions in time order; empty when it has no region.
+    func regions(fileID: Int64) throws -> [StoredRegion]
     /// A file's region hashes (crops of its region), at the timestamps of its frames.
     func regionFrames(fileID: Int64) throws -> [StoredFrame]
     /// Done files of a collection (nil: all) as the matcher takes them: video id = file id,

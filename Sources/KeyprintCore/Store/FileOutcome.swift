@@ -13,18 +13,18 @@ public struct FileOutcome: Sendable {
     public var hashingKey: String?
     public var media: StoredMediaFacts?
     public var frames: [FrameHash]
-    /// The content region and its hashes (one per frame, same timestamps); nil and empty when
-    /// the video has none or regions were off.
-    public var region: NormalizedRect?
+    /// The shots with their content regions, and the region hashes (one per frame, same
+    /// timestamps); both empty when no shot has a region or regions were off.
+    public var shots: [ShotRegion]
     public var regionFrames: [FrameHash]
     public var decodedFrames: Int?
     public var processingSeconds: Double
 
     public init(fileID: Int64, state: FileState, error: String? = nil, size: Int64?, mtimeNanoseconds: Int64?,
                 digests: CustodyDigests? = nil, hashedAt: Date? = nil, hashingKey: String? = nil,
-                media: StoredMediaFacts? = nil, frames: [FrameHash] = [], region: NormalizedRect? = nil,
+                media: StoredMediaFacts? = nil, frames: [FrameHash] = [], shots: [ShotRegion] = [],
                 regionFrames: [FrameHash] = [], decodedFrames: Int? = nil, processingSeconds: Double = 0) {
-        self.region = region; self.regionFrames = regionFrames
+        self.shots = shots; self.regionFrames = regionFrames
         self.fileID = fileID; self.state = state; self.error = error
         self.size = size; self.mtimeNanoseconds = mtimeNanoseconds
         self.digests = digests; self.hashedAt = hashedAt; self.hashingKey = hashingKey

@@ -2,12 +2,14 @@ import Foundation
 import GRDB
 
 extension SQLiteCaseStore {
-    public func region(fileID: Int64) throws -> StoredRegion? {
+    public func regions(fileID: Int64) throws -> [StoredRegion] {
         try guarded {
             try pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM file_regions WHERE file_id = ?", arguments: [fileID]).map { row in
-                    StoredRegion(fileID: row["file_id"], rect: NormalizedRect(x: row["x"], y: row["y"], width: row["width"], height: row["height"]),
-                                 detector: row["detector"], detectorVersion: row["detector_version"])
+                try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [fileID]).map { row in
+                    let x: Double? = row["x"], y: Double? = row["y"], w: Double? = row["width"], h: Double? = row["height"]
+                    let rect = x.flatMap { x in y.flatMap { y in w.flatMap { w in h.map { h in NormalizedRect(x: x, y: y, width: w, height: h) } } } }
+                    return StoredRegion(fileID: row["file_id"], startTime: row["start_s"], rect: rect,
+                                        detector: row["detector"], detectorVersion: row["detector_version"])
                 }
             }
         }
@@ -37,16 +39,19 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// Inside `commit`'s transaction: the file's old region and region frames go, its new ones
+    /// Inside `commit`'s transaction: the file's old shots and region frames go, its new ones
     /// (if any) come in.
     static func replaceRegion(_ db: Database, of outcome: FileOutcome) throws {
         try db.execute(sql: "DELETE FROM region_frames WHERE file_id = ?", arguments: [outcome.fileID])
-        try db.execute(sql: "DELETE FROM file_regions WHERE file_id = ?", arguments: [outcome.fileID])
-        guard let rect = outcome.region else { return }
-        try db.execute(sql: """
-            INSERT INTO file_regions (file_id, x, y, width, height, detector, detector_version) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [outcome.fileID, rect.x, rect.y, rect.width, rect.height,
-                             RegionHashing.detectorName, RegionHashing.detectorVersion])
+        try db.execute(sql: "DELETE FROM shot_regions WHERE file_id = ?", arguments: [outcome.fileID])
+        guard !outcome.shots.isEmpty else { return }
+        let shot = try db.cachedStatement(sql: """
+            INSERT INTO shot_regions (file_id, start_s, x, y, width, height, detector, detector_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for s in outcome.shots {
+            try shot.execute(arguments: [outcome.fileID, s.startTime, s.region?.x, s.region?.y, s.region?.width, s.region?.height,
+                                         RegionHashing.detectorName, RegionHashing.detectorVersion])
+        }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO region_frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (?, ?, ?, ?, ?, ?)
             """)

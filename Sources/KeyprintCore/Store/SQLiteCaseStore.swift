@@ -166,6 +166,27 @@ public final class SQLiteCaseStore: CaseStore {
                 CREATE INDEX match_segments_run ON match_segments(run_id);
                 """)
         }
+        migrator.registerMigration("v4-shot-regions") { db in
+            // A region per shot (compilations change layout between excerpts): one row per shot,
+            // from its first sampled frame's time; NULL rectangle = the shot has no region.
+            // A file's one region of v2 becomes its only shot, from time 0.
+            try db.execute(sql: """
+                CREATE TABLE shot_regions (
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    start_s REAL NOT NULL,
+                    x REAL,
+                    y REAL,
+                    width REAL,
+                    height REAL,
+                    detector TEXT NOT NULL,
+                    detector_version INTEGER NOT NULL,
+                    PRIMARY KEY (file_id, start_s)
+                );
+                INSERT INTO shot_regions (file_id, start_s, x, y, width, height, detector, detector_version)
+                    SELECT file_id, 0, x, y, width, height, detector, detector_version FROM file_regions;
+                DROP TABLE file_regions;
+                """)
+        }
         return migrator
     }
 }

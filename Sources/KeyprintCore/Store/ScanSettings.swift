@@ -41,11 +41,11 @@ public struct ScanSettings: Sendable, Equatable, Codable {
     public var samplingMode: SamplingMode { SamplingMode(storageKey: sampling) ?? .defaultInterval }
 
     /// What decides the frames a file gets: a file hashed under another key is hashed again.
-    /// `;regions` marks files that also have region hashes (a file scanned before regions
-    /// existed is hashed again).
+    /// `;shot-regions` marks files that also have per-shot region hashes (a file scanned before
+    /// regions existed, or with `;regions`, one region per file, is hashed again).
     public var hashingKey: String {
         "\(sampling);luma=\(lumaWidth.map(String.init) ?? "native")x\(lumaHeight.map(String.init) ?? "native")"
-            + (regions ? ";regions" : "")
+            + (regions ? ";shot-regions" : "")
     }
 
     public var decodeOptions: DecodeOptions {

@@ -129,15 +129,19 @@ import Testing
         let fixture = try Self.fixture()
         let store = try SQLiteCaseStore(path: fixture.database, create: false, readOnly: true)
         let file = try #require(try store.files(collection: "samples").first { $0.relativePath == "captures/call-a.mp4" })
-        let region = try #require(try store.region(fileID: file.id)).rect
+        // The pane is the region of the shot holding the middle of the call (an opening
+        // screen before a cut may be a shot of its own).
+        let frames = try store.frames(fileID: file.id), regionFrames = try store.regionFrames(fileID: file.id)
+        let shots = try store.regions(fileID: file.id).map(\.shot)
+        let middle = try #require(frames.isEmpty ? nil : frames[frames.count / 2].timestamp)
+        let region = try #require(ShotRegion.region(at: middle, in: shots))
         #expect(abs(region.x - 20.0 / 854) <= 0.05 && abs(region.y - 56.0 / 480) <= 0.05, "\(region)")
         #expect(abs(region.width - 640.0 / 854) <= 0.05 && abs(region.height - 360.0 / 480) <= 0.05, "\(region)")
         // One region hash per frame, at the same timestamps.
-        let frames = try store.frames(fileID: file.id), regionFrames = try store.regionFrames(fileID: file.id)
         #expect(!frames.isEmpty && frames.map(\.timestamp) == regionFrames.map(\.timestamp))
         // Black-flat has no region and no region hashes.
         let black = try #require(try store.files(collection: "samples").first { $0.relativePath == "unrelated/black-flat.mp4" })
-        #expect(try store.region(fileID: black.id) == nil && store.regionFrames(fileID: black.id).isEmpty)
+        #expect(try store.regions(fileID: black.id).isEmpty && store.regionFrames(fileID: black.id).isEmpty)
     }
 
     @Test func usageErrorsAndTheEvidenceFolderAreRefused() throws {

@@ -2,70 +2,201 @@ import Foundation
 import Testing
 @testable import KeyprintCore
 
-/// The scan's streaming region hashes: a buffer of the first frames decides the region, then
-/// every frame (buffered or later) gets the hash of its crop, in order, at its own timestamp.
+/// The streaming per-shot region hashes of the scan (`RegionHashing`), against the
+/// all-in-memory recipe: thumbnails of every sample → `ContentRegionDetector.detectShots` →
+/// each frame cropped to `ShotRegion.region(at:in:)`, or its whole frame in a shot without one.
 @Suite struct RegionHashingTests {
-    /// 320 × 180 frames: static chrome with a moving pane at x 40…239, y 30…149.
-    static let layout = SyntheticLayout(width: 320, height: 180)
-    static func frames(_ count: Int) -> [LumaFrame] {
-        layout.frames(count: count) { x, y, t in
+    static let width = 320, height = 180
+    static let layout = SyntheticLayout(width: width, height: height)
+
+    /// Frames of whole luma levels, as a grey 8-bit decode gives (the buffer keeps luma to 1/256
+    /// of a level, so on these it is exact; on real decodes see the samples test below).
+    static func frames(count: Int, _ pixel: (Int, Int, Int) -> Float) -> [LumaFrame] {
+        layout.frames(count: count) { x, y, t in pixel(x, y, t).rounded() }
+    }
+
+    /// Static chrome with a moving pane at x 40…239, y 30…149.
+    static func capture(_ count: Int) -> [LumaFrame] {
+        frames(count: count) { x, y, t in
             (40...239).contains(x) && (30...149).contains(y) ? SyntheticLayout.moving(x, y, t) : SyntheticLayout.chrome(x, y)
         }
     }
 
-    /// The hash of one frame's crop computed directly (8-bit luma, native resolution).
-    static func directHash(_ frame: LumaFrame, _ region: NormalizedRect) -> FrameHash {
-        let crop = frame.cropped(to: region)
-        let rounded = LumaFrame(index: crop.index, timestamp: crop.timestamp, width: crop.width, height: crop.height,
-                                pixels: crop.pixels.map { max(0, min(255, $0.rounded())) })
-        let r = PDQHasher(exactMirror: true).hash(rounded)
+    /// Another layout: light chrome, a pane at x 160…299, y 20…119.
+    static func otherCapture(_ count: Int) -> [LumaFrame] {
+        frames(count: count) { x, y, t in
+            (160...299).contains(x) && (20...119).contains(y) ? SyntheticLayout.moving(x, y, t + 7) : 240 - SyntheticLayout.chrome(x, y) / 2
+        }
+    }
+
+    /// Full-frame content changing everywhere on every frame (other footage).
+    static func fullFrame(_ count: Int) -> [LumaFrame] {
+        frames(count: count) { x, y, t in Float(128 + 110 * sin(Double(x) * 0.9 + Double(y) * 0.3 + Double(t) * 2.1)) }
+    }
+
+    static func concatenated(_ parts: [[LumaFrame]]) -> [LumaFrame] {
+        var out: [LumaFrame] = []
+        for part in parts {
+            for var f in part {
+                f.index = out.count
+                f.timestamp = Double(out.count)
+                out.append(f)
+            }
+        }
+        return out
+    }
+
+    static func wholeHash(_ frame: LumaFrame) -> FrameHash {
+        let r = PDQHasher(exactMirror: true).hash(frame)
         return FrameHash(index: frame.index, timestamp: frame.timestamp, quality: r.quality, hash: r.hash,
                          mirrorHash: r.exactMirrorHash ?? r.hash(.flipX))
     }
 
-    static func run(_ frames: [LumaFrame], configure: (inout RegionHashing) -> Void = { _ in }) -> (NormalizedRect?, [FrameHash], decidedAfter: Int?) {
+    /// The hash of one frame's crop computed directly from the decoded (float) luma, as the
+    /// library recipe does.
+    static func directHash(_ frame: LumaFrame, _ region: NormalizedRect) -> FrameHash {
+        wholeHash(frame.cropped(to: region))
+    }
+
+    /// The library recipe with every frame in memory.
+    static func reference(_ frames: [LumaFrame]) -> (shots: [ShotRegion], regionFrames: [FrameHash]) {
+        let shots = ContentRegionDetector().detectShots(frames.map { $0.thumbnail(width: 160) })
+        guard shots.contains(where: { $0.region != nil }) else { return ([], []) }
+        return (shots, frames.map { f in ShotRegion.region(at: f.timestamp, in: shots).map { directHash(f, $0) } ?? wholeHash(f) })
+    }
+
+    static func streamed(_ frames: [LumaFrame], configure: (inout RegionHashing) -> Void = { _ in })
+        -> (shots: [ShotRegion], regionFrames: [FrameHash]) {
         var hashing = RegionHashing()
         configure(&hashing)
-        var out: [FrameHash] = []
-        var decidedAfter: Int? = nil
-        for (i, f) in frames.enumerated() {
-            hashing.add(f) { out.append($0) }
-            if decidedAfter == nil && !out.isEmpty { decidedAfter = i + 1 }
+        for f in frames { hashing.add(f, whole: wholeHash(f)) }
+        return hashing.finish()
+    }
+
+    static func expectPane(_ region: NormalizedRect?, x: Int, y: Int, w: Int, h: Int,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let px = try #require(region, sourceLocation: sourceLocation).pixels(frameWidth: width, frameHeight: height)
+        #expect(abs(px.x - x) <= 2 && abs(px.y - y) <= 2 && abs(px.width - w) <= 3 && abs(px.height - h) <= 3, "\(px)",
+                sourceLocation: sourceLocation)
+    }
+
+    @Test func aVideoWithoutCutsIsOneShotHashedLikeTheRecipe() throws {
+        let frames = Self.capture(20)
+        let out = Self.streamed(frames)
+        #expect(out.shots.count == 1 && out.shots[0].startTime == 0)
+        try Self.expectPane(out.shots[0].region, x: 40, y: 30, w: 200, h: 120)
+        #expect(out.regionFrames.map(\.index) == frames.map(\.index) && out.regionFrames.map(\.timestamp) == frames.map(\.timestamp))
+        let reference = Self.reference(frames)
+        #expect(out.shots == reference.shots)
+        #expect(out.regionFrames == reference.regionFrames)
+    }
+
+    @Test func aCompilationGetsARegionPerShotExactlyAsTheRecipe() throws {
+        // An intro of full-frame footage (one-frame shots), a capture, a 2-sample capture
+        // excerpt (too short for a region), other footage, then another layout.
+        let frames = Self.concatenated([Self.fullFrame(3), Self.capture(12), Self.fullFrame(1), Self.otherCapture(2),
+                                        Self.fullFrame(2), Self.otherCapture(10)])
+        let out = Self.streamed(frames)
+        let reference = Self.reference(frames)
+        #expect(out.shots == reference.shots)
+        #expect(out.regionFrames == reference.regionFrames)
+        try Self.expectPane(ShotRegion.region(at: 8, in: out.shots), x: 40, y: 30, w: 200, h: 120)
+        try Self.expectPane(ShotRegion.region(at: 25, in: out.shots), x: 160, y: 20, w: 140, h: 100)
+        // The intro, the short excerpt and the footage have no region: their whole frames (the
+        // footage's last frame and the light layout are too alike for a cut, it joins the layout).
+        for t in [0, 1, 2, 15, 16, 17, 18] {
+            #expect(ShotRegion.region(at: Double(t), in: out.shots) == nil, "t \(t)")
+            #expect(out.regionFrames[t] == Self.wholeHash(frames[t]), "t \(t)")
         }
-        hashing.finish { out.append($0) }
-        return (hashing.region, out, decidedAfter)
+        // One region for the whole video does not find either pane.
+        #expect(Self.streamed(frames) { $0.perShot = false }.shots == [])
     }
 
-    @Test func everyFrameGetsTheHashOfItsCropAtItsOwnTimestamp() throws {
-        let frames = Self.frames(45)
-        let (region, hashes, decidedAfter) = Self.run(frames)
-        let rect = try #require(region)
-        let px = rect.pixels(frameWidth: 320, frameHeight: 180)
-        #expect(abs(px.x - 40) <= 2 && abs(px.y - 30) <= 2 && abs(px.width - 200) <= 3 && abs(px.height - 120) <= 3, "\(px)")
-        // Decided when the 30-frame buffer filled, not at the end.
-        #expect(decidedAfter == 30)
-        #expect(hashes.map(\.index) == frames.map(\.index) && hashes.map(\.timestamp) == frames.map(\.timestamp))
-        // Buffered (first 30) and streamed (last 15) frames are hashed the same way.
-        for (frame, hash) in zip(frames, hashes) { #expect(hash == Self.directHash(frame, rect), "frame \(frame.index)") }
+    /// The pane moves throughout; a second part beside it (x 250…309) starts to move at
+    /// `secondFrom` (no cut: the chrome stays).
+    static func growingLayout(count: Int, secondFrom: Int) -> [LumaFrame] {
+        frames(count: count) { x, y, t in
+            if (40...239).contains(x) && (30...149).contains(y) { return SyntheticLayout.moving(x, y, t) }
+            if t >= secondFrom && (250...309).contains(x) && (30...149).contains(y) { return SyntheticLayout.moving(x, y, t + 3) }
+            return SyntheticLayout.chrome(x, y)
+        }
     }
 
-    @Test func theByteCapDecidesEarlierAndShortVideosDecideAtTheEnd() throws {
-        // 320 × 180 = 57 600 bytes a frame: a 200 000-byte cap holds 3 frames.
-        let capped = Self.run(Self.frames(12)) { $0.maxBufferedBytes = 200_000 }
-        #expect(capped.decidedAfter == 3)
-        #expect(capped.1.count == 12)
-        // Fewer frames than the buffer: decided by `finish`, same hashes as a long buffer.
-        let short = Self.run(Self.frames(12))
-        #expect(short.decidedAfter == nil && short.1.count == 12)
-        let rect = try #require(short.0)
-        #expect(short.1 == Self.frames(12).map { Self.directHash($0, rect) })
+    @Test func aShotLongerThanTheBufferIsDecidedOnItsFirstFrames() throws {
+        // The second part moves from frame 30 of 60: the region is decided when the 30-frame
+        // buffer fills, so it is the pane alone, and every later frame is cropped to it.
+        let frames = Self.growingLayout(count: 60, secondFrom: 30)
+        let out = Self.streamed(frames)
+        #expect(out.shots.count == 1)
+        let pane = try #require(out.shots[0].region)
+        try Self.expectPane(pane, x: 40, y: 30, w: 200, h: 120)
+        #expect(out.regionFrames == frames.map { Self.directHash($0, pane) })
+        // With all frames in memory the second part widens the box.
+        try Self.expectPane(Self.reference(frames).shots.first?.region, x: 40, y: 30, w: 270, h: 120)
+    }
+
+    @Test func theByteCapDecidesEarlier() throws {
+        // 320 × 180 × 2 = 115 200 bytes a frame: a 400 000-byte cap holds 3 frames, before the
+        // second part starts to move (frame 5); the 30-frame buffer sees it.
+        let frames = Self.growingLayout(count: 20, secondFrom: 5)
+        let capped = Self.streamed(frames) { $0.maxBufferedBytes = 400_000 }
+        try Self.expectPane(capped.shots.first?.region, x: 40, y: 30, w: 200, h: 120)
+        #expect(capped.shots.count == 1 && capped.regionFrames.count == 20)
+        try Self.expectPane(Self.streamed(frames).shots.first?.region, x: 40, y: 30, w: 270, h: 120)
+    }
+
+    @Test func knownShotsCropByTimeWithoutABuffer() throws {
+        let frames = Self.concatenated([Self.capture(8), Self.fullFrame(2), Self.otherCapture(6)])
+        let reference = Self.reference(frames)
+        #expect(reference.shots.count >= 3 && reference.shots.contains { $0.region == nil })
+        let out = Self.streamed(frames) { $0.knownShots = reference.shots }
+        #expect(out.shots == reference.shots && out.regionFrames == reference.regionFrames)
+        // Detection only (the first pass): the same shots, no hashes.
+        let detected = Self.streamed(frames) { $0.hashing = false }
+        #expect(detected.shots == reference.shots && detected.regionFrames.isEmpty)
     }
 
     @Test func noRegionMeansNoRegionHashes() {
-        // Every pixel moves: the content is the whole frame.
-        let frames = Self.layout.frames(count: 35) { x, y, t in SyntheticLayout.moving(x, y, t) }
-        let (region, hashes, _) = Self.run(frames)
-        #expect(region == nil && hashes.isEmpty)
-        #expect(Self.run([]).1.isEmpty)
+        // Every pixel moves: one-frame shots, none with a region.
+        let out = Self.streamed(Self.fullFrame(12))
+        #expect(out.shots.isEmpty && out.regionFrames.isEmpty)
+        #expect(Self.streamed([]).shots.isEmpty)
+    }
+
+    @Test func denseSamplingTakesItsShotsFromAOneSecondPass() {
+        #expect(RegionHashing.needsFirstPass(.allFrames) && RegionHashing.needsFirstPass(.interval(seconds: 0.25)))
+        #expect(!RegionHashing.needsFirstPass(.interval(seconds: 0.5)) && !RegionHashing.needsFirstPass(.keyframes))
+    }
+
+    /// Real captures at 1 s: the streaming scan code equals the recipe on decoded frames.
+    @Test(arguments: ["reuploads/compilation.mp4", "captures/call-a.mp4"])
+    func streamingEqualsTheAllInMemoryRecipeOnSamples(_ path: String) throws {
+        let file = TestPaths.samples.appendingPathComponent(path).path
+        let options = DecodeOptions(sampling: .interval(seconds: 1))
+        var frames: [LumaFrame] = []
+        _ = try VideoReader(path: file, options: options).forEachSample { frames.append($0) }
+        let reference = Self.reference(frames)
+        let scanned = try VideoHasher.hashWithRegions(path: file, options: options, regions: true)
+        #expect(!reference.shots.isEmpty)
+        #expect(scanned.shots == reference.shots)
+        #expect(scanned.frames == frames.map(Self.wholeHash))
+        #expect(scanned.regionFrames == reference.regionFrames)
+        if path == "reuploads/compilation.mp4" {
+            #expect(scanned.shots.count > 1, "the compilation has cuts: \(scanned.shots)")
+        }
+        // Every shot fits in the buffer here, so the recipe is exact: check that premise.
+        let longest = zip(reference.shots, reference.shots.dropFirst().map(\.startTime) + [.infinity]).map { shot, end in
+            frames.filter { $0.timestamp >= shot.startTime - 1e-9 && $0.timestamp < end - 1e-9 }.count
+        }.max() ?? 0
+        #expect(longest <= RegionHashing().maxBufferedFrames)
+    }
+
+    @Test func denseSamplingUsesTheShotsOfTheOneSecondScan() throws {
+        let file = TestPaths.samples.appendingPathComponent("captures/call-a.mp4").path
+        let everySecond = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 1)), regions: true)
+        let dense = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 0.25)), regions: true)
+        #expect(!everySecond.shots.isEmpty && dense.shots == everySecond.shots)
+        #expect(dense.regionFrames.map(\.timestamp) == dense.frames.map(\.timestamp))
+        #expect(dense.frames.count > 3 * everySecond.frames.count)
     }
 }

@@ -42,7 +42,7 @@ final class FaultyStore: CaseStore, @unchecked Sendable {
         try base.forEachFrame(collection: collection, body)
     }
     func audit(scanID: Int64?) throws -> [AuditEntry] { try base.audit(scanID: scanID) }
-    func region(fileID: Int64) throws -> StoredRegion? { try base.region(fileID: fileID) }
+    func regions(fileID: Int64) throws -> [StoredRegion] { try base.regions(fileID: fileID) }
     func regionFrames(fileID: Int64) throws -> [StoredFrame] { try base.regionFrames(fileID: fileID) }
     func videoFrames(collection: String?) throws -> [VideoFrames] { try base.videoFrames(collection: collection) }
     func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) throws -> MatchRun { try base.saveMatchRun(run, segments: segments) }

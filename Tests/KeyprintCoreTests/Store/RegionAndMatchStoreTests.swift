@@ -24,16 +24,19 @@ import Testing
         return (store, scan.id, ids)
     }
 
-    @Test func regionAndRegionFramesCommitWithTheFileAndAreReplaced() throws {
+    @Test func shotRegionsAndRegionFramesCommitWithTheFileAndAreReplaced() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
         let id = ids[0]
         let rect = NormalizedRect(x: 0.02, y: 0.12, width: 0.75, height: 0.75)
+        // Three shots: an opening without a region, the pane, other footage without a region.
+        let shots = [ShotRegion(startTime: 0, region: nil), ShotRegion(startTime: 2, region: rect), ShotRegion(startTime: 4, region: nil)]
         try store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<5).map { Self.frame($0) },
-                                     region: rect, regionFrames: (0..<5).map { Self.frame($0, salt: 99) }), scanID: scanID)
-        let region = try #require(try store.region(fileID: id))
-        #expect(region.rect == rect && region.detector == RegionHashing.detectorName && region.detectorVersion == RegionHashing.detectorVersion)
+                                     shots: shots, regionFrames: (0..<5).map { Self.frame($0, salt: 99) }), scanID: scanID)
+        let regions = try store.regions(fileID: id)
+        #expect(regions.map(\.shot) == shots)
+        #expect(regions.allSatisfy { $0.fileID == id && $0.detector == RegionHashing.detectorName && $0.detectorVersion == RegionHashing.detectorVersion })
         #expect(try store.regionFrames(fileID: id).map(\.frameHash) == (0..<5).map { Self.frame($0, salt: 99) })
         let video = try #require(try store.videoFrames(collection: "c").first)
         #expect(video.videoID == id && video.frames == (0..<5).map { Self.frame($0) } && video.hasRegions)
@@ -41,12 +44,12 @@ import Testing
         // Reprocessed with another region: the old rows are replaced, not added to.
         let other = NormalizedRect(x: 0.1, y: 0.1, width: 0.5, height: 0.5)
         try store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<3).map { Self.frame($0) },
-                                     region: other, regionFrames: (0..<3).map { Self.frame($0, salt: 7) }), scanID: scanID)
-        #expect(try store.region(fileID: id)?.rect == other)
+                                     shots: [ShotRegion(startTime: 0, region: other)], regionFrames: (0..<3).map { Self.frame($0, salt: 7) }), scanID: scanID)
+        #expect(try store.regions(fileID: id).map(\.shot) == [ShotRegion(startTime: 0, region: other)])
         #expect(try store.regionFrames(fileID: id).map(\.frameHash) == (0..<3).map { Self.frame($0, salt: 7) })
         // Reprocessed without a region (or failed): no region rows remain.
         try store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
-        #expect(try store.region(fileID: id) == nil)
+        #expect(try store.regions(fileID: id).isEmpty)
         #expect(try store.regionFrames(fileID: id).isEmpty)
         #expect(try store.videoFrames(collection: nil).isEmpty)
     }
@@ -58,11 +61,11 @@ import Testing
         // Two region frames with the same index violate UNIQUE(file_id, frame_index): the frames
         // and state written before them in the same transaction must not stay.
         let bad = FileOutcome(fileID: ids[0], state: .done, size: 1, mtimeNanoseconds: 1, frames: [Self.frame(0)],
-                              region: .full, regionFrames: [Self.frame(0), Self.frame(0)])
+                              shots: [ShotRegion(startTime: 0, region: .full)], regionFrames: [Self.frame(0), Self.frame(0)])
         #expect(throws: StoreError.self) { try store.commit(bad, scanID: scanID) }
         #expect(try store.file(id: ids[0])?.state == .pending)
         #expect(try store.frames(fileID: ids[0]).isEmpty)
-        #expect(try store.region(fileID: ids[0]) == nil)
+        #expect(try store.regions(fileID: ids[0]).isEmpty)
     }
 
     @Test func matchRunsReplaceTheSameComparisonOnly() throws {
@@ -90,6 +93,34 @@ import Testing
         #expect(try store.matchSegments(runID: scoped.id).count == 1)
     }
 
+    @Test func aVersion3FileRegionBecomesItsOnlyShot() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/v3.sqlite"
+        // A database as v3 left it: one file with its one region (file_regions) and region hashes.
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteCaseStore.migrator.migrate(queue, upTo: "v3-matches")
+        let frame = Self.frame(3), region = Self.frame(3, salt: 5)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO files (id, collection, root, relative_path, state, frame_count, updated_at)
+                VALUES (1, 'old', '/e', 'x.mp4', 'done', 1, '2026-01-01 00:00:00.000');
+                INSERT INTO file_regions (file_id, x, y, width, height, detector, detector_version)
+                VALUES (1, 0.25, 0.125, 0.5, 0.625, 'ContentRegionDetector', 1);
+                """)
+            try db.execute(sql: "INSERT INTO frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (1, 3, 3.0, 80, ?, ?)",
+                           arguments: [Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
+            try db.execute(sql: "INSERT INTO region_frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (1, 3, 3.0, 80, ?, ?)",
+                           arguments: [Data(region.hash.bytes), Data(region.mirrorHash.bytes)])
+        }
+        try queue.close()
+
+        let store = try SQLiteCaseStore(path: path, create: false)
+        #expect(try store.regions(fileID: 1) == [StoredRegion(fileID: 1, startTime: 0, rect: NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.625),
+                                                              detector: "ContentRegionDetector", detectorVersion: 1)])
+        #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame], regionFrames: [region])])
+    }
+
     @Test func aVersion1DatabaseOpensMigratesAndKeepsItsData() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -109,9 +140,9 @@ import Testing
         try queue.close()
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions"])
         #expect(try store.frames(fileID: 1).map(\.frameHash) == [frame])
-        #expect(try store.region(fileID: 1) == nil)
+        #expect(try store.regions(fileID: 1).isEmpty)
         #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
         #expect(try store.matchRuns().isEmpty)
         // Old scan settings JSON (no `regions` key) still decodes, with regions on.
