@@ -29,10 +29,11 @@ public final class VideoReader {
         CFFmpeg_install_deadline_interrupt(context, deadline)
         let opened = avformat_open_input(&context, path, nil, nil)
         if opened < 0 {
-            deadline.deallocate()
             // When our interrupt callback aborts probing, FFmpeg may report the aborted probe
             // as invalid data rather than AVERROR_EXIT: the deadline decides.
-            if let budget = options.timeBudget, opened == FFmpegStatus.exit || av_gettime_relative() > deadline.pointee {
+            let pastDeadline = options.timeBudget != nil && av_gettime_relative() > deadline.pointee
+            deadline.deallocate()
+            if let budget = options.timeBudget, opened == FFmpegStatus.exit || pastDeadline {
                 throw .timedOut(path: path, seconds: budget)
             }
             throw .cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_open_input", code: opened))
