@@ -20,8 +20,6 @@ public struct DecodeOptions: Sendable, Equatable {
         self.threads = threads
     }
 
-    /// A reduced luma size for experiments and thumbnails (see BENCHMARKS.md for its conformance figures).
-    public static let reducedLumaSize: (width: Int, height: Int) = (256, 256)
 
     public static func == (a: DecodeOptions, b: DecodeOptions) -> Bool {
         a.sampling == b.sampling && a.lumaSize?.width == b.lumaSize?.width && a.lumaSize?.height == b.lumaSize?.height

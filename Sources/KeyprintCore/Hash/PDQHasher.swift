@@ -37,7 +37,7 @@ public final class PDQHasher {
         pixels.withUnsafeBufferPointer { plane in
             filterAndDecimate(plane, width: width, height: height, stride: width)
         }
-        return finish()
+        return finish(withMirror: computesExactMirror)
     }
 
     private func filterAndDecimate(_ plane: UnsafeBufferPointer<Float>, width: Int, height: Int, stride: Int) {
@@ -53,11 +53,12 @@ public final class PDQHasher {
         }
     }
 
-    private func finish() -> PDQResult {
+    /// Quality, DCT and hash of the 64×64 image in `small` (and of `mirroredSmall` when asked).
+    private func finish(withMirror mirror: Bool) -> PDQResult {
         let quality = Self.quality(small)
         let dct = DCT16(of: small, partial: &partial)
         var result = PDQResult(hash: dct.hash(), quality: quality, dct: dct)
-        if computesExactMirror {
+        if mirror {
             result.exactMirrorHash = DCT16(of: mirroredSmall, partial: &partial).hash()
         }
         return result
@@ -78,9 +79,7 @@ public final class PDQHasher {
                 }
             }
         }
-        let quality = Self.quality(small)
-        let dct = DCT16(of: small, partial: &partial)
-        return PDQResult(hash: dct.hash(), quality: quality, dct: dct)
+        return finish(withMirror: false)
     }
 
     public func hash(_ frame: LumaFrame) -> PDQResult {

@@ -17,9 +17,9 @@ struct PDQConformanceTests {
         }
     }
 
-    static func hashImage(_ name: String, native: Bool = true) throws -> PDQResult {
+    static func hashImage(_ name: String) throws -> PDQResult {
         let path = TestPaths.refdata!.appendingPathComponent("pdq/images/\(name)").path
-        let options = DecodeOptions(sampling: .allFrames, lumaSize: native ? nil : DecodeOptions.reducedLumaSize)
+        let options = DecodeOptions(sampling: .allFrames)
         let reader = try VideoReader(path: path, options: options)
         var result: PDQResult?
         let hasher = PDQHasher()
