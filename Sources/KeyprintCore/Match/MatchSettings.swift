@@ -41,6 +41,14 @@ public struct MatchSettings: Sendable, Equatable {
     /// region hashes drift past the radius while the whole frames stay close, passes). Off:
     /// region videos are represented by their region hashes only.
     public var regionCheckedWholeFrames: Bool = true
+    /// A whole-frame match this close (bits) passes the region check without it when the two
+    /// frames' content regions are different boxes (overlap below `sameRegionOverlap`): their
+    /// region hashes then describe different parts of the picture and say nothing. Shared
+    /// chrome around different panes of one app gives the same box on both sides and stays
+    /// checked. 0: always check.
+    public var differentRegionWholeFrameBits: Int = 15
+    /// Regions overlapping at least this much (intersection over union) are the same box.
+    public var sameRegionOverlap: Double = 0.9
 
     public init() {}
 

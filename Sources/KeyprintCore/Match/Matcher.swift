@@ -44,6 +44,16 @@ public struct Matcher: Sendable {
     /// reference position in `references`, all with weight 1. Query frames below `minQuality`
     /// are not looked up; per reference frame the closest hash variant wins.
     public func rawFrameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+        lookUp(query: query).matches
+    }
+
+    /// `rawFrameMatches`, and per query frame the references whose whole frames matched it but
+    /// failed the region check (`regionCheckedWholeFrames`). Those do not vote, yet they show
+    /// that the picture occurs in those videos: they count toward document frequency, so a
+    /// shared opening screen stays common even where one capture's opening has a region of its
+    /// own (a moving spinner) and the others' have none.
+    func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>]) {
+        var failedChecks: [Int: Set<Int>] = [:]
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
         let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
@@ -71,11 +81,15 @@ public struct Matcher: Sendable {
                     // regions agree too (shared chrome around different panes does not).
                     let ref = references[v]
                     if checkWhole, !cropped, !entryIsRegion[Int(n.id)], ref.hasRegions,
-                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash {
+                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
+                       !differentRegionsExempt(n.distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
                         let q = query.regionFrames[qf], r = ref.regionFrames[rf]
                         let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
                         guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
-                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else { return }
+                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
+                            failedChecks[qf, default: []].insert(v)
+                            return
+                        }
                     }
                     let key = v << 32 | rf
                     // A crop when exactly one side is a region hash: both sides' content
@@ -93,7 +107,19 @@ public struct Matcher: Sendable {
                     distance: value.distance, weight: 1, transform: value.transform))
             }
         }
-        return byReference
+        return (byReference, failedChecks)
+    }
+
+    /// Whether a whole-frame match at `distance` between two region videos skips the region
+    /// check because the frames' regions are different boxes
+    /// (`MatchSettings.differentRegionWholeFrameBits`). Measured on samples/: in the 6-s
+    /// excerpt of the TalkBox call in compilation.mp4 the pane's lower fifth does not move, so
+    /// its box is 0.59 of the frame high against 0.74 in the capture; the region hashes are
+    /// 106–130 bits apart while the whole frames are 6–12 bits apart.
+    private func differentRegionsExempt(_ distance: Int, _ query: VideoFrames, _ qt: Double, _ ref: VideoFrames, _ rt: Double) -> Bool {
+        guard distance <= settings.differentRegionWholeFrameBits,
+              let a = query.region(at: qt), let b = ref.region(at: rt) else { return false }
+        return a.overlap(with: b) < settings.sameRegionOverlap
     }
 
     /// The frame matches that may vote, weighted by document frequency.
@@ -112,7 +138,7 @@ public struct Matcher: Sendable {
 
     /// `frameMatches`, and the query frames dropped as common (df ≥ `maxDocumentFrequency`).
     func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>) {
-        let raw = rawFrameMatches(query: query)
+        let (raw, failedChecks) = lookUp(query: query)
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
         var strongSpans: [Int: [(Double, Double)]] = [:]
@@ -129,6 +155,12 @@ public struct Matcher: Sendable {
             for m in matches {
                 let explained = strongSpans[v]?.contains { m.queryTime >= $0.0 - 1e-9 && m.queryTime <= $0.1 + 1e-9 } ?? false
                 if !explained { matchedBy[m.queryFrame, default: []].insert(v) }
+            }
+        }
+        for (qf, references) in failedChecks {
+            let time = query.frames[qf].timestamp
+            for v in references where !(strongSpans[v]?.contains { time >= $0.0 - 1e-9 && time <= $0.1 + 1e-9 } ?? false) {
+                matchedBy[qf, default: []].insert(v)
             }
         }
         var out: [Int: [FrameMatch]] = [:]

@@ -174,6 +174,58 @@ import Testing
         #expect(!Matcher(references: [callA, callB], settings: settings).match(query: callA).isEmpty)
     }
 
+    @Test func nearIdenticalWholeFramesLinkWhenTheRegionBoxesDiffer() throws {
+        // The same picture in two videos whose region detection found different boxes (a
+        // short excerpt where part of the pane stood still): the region hashes describe
+        // different crops and disagree, the whole frames agree within a few bits.
+        let picture = SyntheticRecording(seconds: 60, seed: 558)
+        let pane = NormalizedRect(x: 0.125, y: 0.133, width: 0.75, height: 0.744)
+        let shortPane = NormalizedRect(x: 0.125, y: 0.133, width: 0.75, height: 0.589)
+        func video(_ id: Int64, _ box: NormalizedRect, _ regions: SyntheticRecording) -> VideoFrames {
+            VideoFrames(videoID: id, frames: picture.frames(from: 0, duration: 60, noise: 3, seed: UInt64(id)),
+                        regionFrames: regions.frames(from: 0, duration: 60), shots: [ShotRegion(startTime: 0, region: box)])
+        }
+        let capture = video(1, pane, a), excerpt = video(2, shortPane, b)
+        let s = try #require(Matcher(references: [capture]).match(query: excerpt).first)
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 59, "query end")
+        // The same boxes: the region check applies and the disagreeing regions veto the link
+        // (shared chrome around different panes).
+        #expect(Matcher(references: [capture]).match(query: video(2, pane, b)).isEmpty)
+        // With the exemption off, different boxes are checked as well.
+        var strict = MatchSettings()
+        strict.differentRegionWholeFrameBits = 0
+        #expect(Matcher(references: [capture], settings: strict).match(query: excerpt).isEmpty)
+    }
+
+    @Test func openingStaysCommonWhereOnlyOneCaptureHasARegionOverIt() throws {
+        // Every capture opens on the same 8-s screen (whole frames alike). In the query and its
+        // re-upload the opening is a shot of its own whose region (a spinner) gets its own
+        // hashes; in three unrelated captures the opening shares the call's region, so their
+        // whole-frame matches with the query's opening fail the region check. They still show
+        // that the picture is everywhere: the link between query and re-upload starts after it.
+        let opening = SyntheticRecording(seconds: 8, seed: 4243, bitsPerStep: 1)
+        let spinner = SyntheticRecording(seconds: 8, seed: 4244)
+        func capture(_ id: Int64, content: SyntheticRecording, ownOpeningRegion: Bool) -> VideoFrames {
+            let whole = concatenate([opening.frames(from: 0, duration: 8, seed: UInt64(id)),
+                                     content.frames(from: 0, duration: 40, seed: 10 + UInt64(id))])
+            let regions = concatenate([
+                ownOpeningRegion ? spinner.frames(from: 0, duration: 8, seed: 20 + UInt64(id))
+                    : SyntheticRecording(seconds: 8, seed: 500 + UInt64(id)).frames(from: 0, duration: 8),
+                content.frames(from: 0, duration: 40, seed: 30 + UInt64(id)),
+            ])
+            return VideoFrames(videoID: id, frames: whole, regionFrames: regions)
+        }
+        let query = capture(1, content: a, ownOpeningRegion: true)
+        let reupload = capture(2, content: a, ownOpeningRegion: true)
+        let others = (3...5).map { capture(Int64($0), content: SyntheticRecording(seconds: 40, seed: 600 + UInt64($0)), ownOpeningRegion: false) }
+        let segments = Matcher(references: [reupload] + others).match(query: query)
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        #expect(s.referenceVideoID == 2)
+        expectClose(s.queryStart, 8, "query start (after the opening)")
+        expectClose(s.queryEnd, 47, "query end")
+    }
+
     @Test func sameContentRegionOnBothSidesIsNotACrop() throws {
         // A re-encode of a capture: both have the pane as their region.
         let chrome = SyntheticRecording(seconds: 60, seed: 557)
