@@ -47,9 +47,10 @@ public struct Matcher: Sendable {
         lookUp(query: query).matches
     }
 
-    /// `rawFrameMatches`, and per query frame the references whose whole frames matched it but
-    /// failed the region check (`regionCheckedWholeFrames`). Those do not vote, yet they show
-    /// that the picture occurs in those videos: they count toward document frequency, so a
+    /// `rawFrameMatches`, and per query frame the references whose whole frames matched it
+    /// nearly exactly (within `differentRegionWholeFrameBits`) but failed the region check
+    /// (`regionCheckedWholeFrames`). Those do not vote, yet they show that the picture occurs
+    /// in those videos: they count toward document frequency, so a
     /// shared opening screen stays common even where one capture's opening has a region of its
     /// own (a moving spinner) and the others' have none.
     func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>]) {
@@ -87,7 +88,7 @@ public struct Matcher: Sendable {
                         let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
                         guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
                               d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
-                            failedChecks[qf, default: []].insert(v)
+                            if n.distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
                             return
                         }
                     }
@@ -189,18 +190,38 @@ public struct Matcher: Sendable {
         return out
     }
 
-    /// Grows a segment along its line (hysteresis): a query frame next to it whose reference
-    /// frame on the line (nearest, within `offsetTolerance`) is within `extendThresholdBits`
-    /// extends it; frames that miss are bridged up to `maxGap`; a frame below `minQuality` or
-    /// one dropped as common (a shared opening screen) stops it. The strict radius found the
-    /// segment; along an established line a looser one only decides where it ends, so spans of
-    /// degraded copies (small letterboxed pictures, watermarks, 1-s samples of a sped-up copy)
-    /// reach their true extent. `matchedFrames`, `meanDistance` and `score` stay those of the
-    /// strict matches.
+    /// Grows a segment along its line (hysteresis), then gives it its reported extent.
+    ///
+    /// Walking outward from the segment over the query's frames, each frame is compared with
+    /// the reference frame its line time falls on:
+    /// - a *hit*: that reference frame (nearest, within `offsetTolerance`) is within
+    ///   `extendThresholdBits`; the segment grows to it;
+    /// - a *miss*: the nearest reference frame is within `verifyTolerance` of the line time and
+    ///   differs; misses are bridged up to `maxGap`, and the segment ends at its last hit;
+    /// - *unknown*: no reference frame was sampled near enough to the line time to tell (a
+    ///   1.25× copy sampled once a second meets its original's samples only every 4 s, and its
+    ///   content changes in between), yet the nearest one is within `relatedThresholdBits`
+    ///   (nearby moments of one recording; unrelated pictures are ~128 bits apart); unknown
+    ///   frames right after the last hit extend the segment like hits, up to `maxGap`;
+    /// - the walk stops at a frame dropped as common (a shared opening screen) or below
+    ///   `minQuality`, at a cut between shots on either side (a compilation's next excerpt),
+    ///   and where the line leaves the reference's sampled time.
+    /// The strict radius found the segment; along an established line a looser one only
+    /// decides where it ends, so spans of degraded copies (small letterboxed pictures,
+    /// watermarks) reach their true extent. `matchedFrames`, `meanDistance` and `score` stay
+    /// those of the strict matches.
+    ///
+    /// Reported extent: from the first covered query frame to the time of the query frame
+    /// after the last covered one (a sample stands for the time until the next sample; after
+    /// the video's last sample, one sampling interval), so a segment of samples 3 … 17 s of
+    /// an 18-s video reads 3 – 18 s. The reference times are the line at both ends.
     func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>) -> MatchSegment {
-        guard settings.extendThresholdBits > settings.thresholdBits, !reference.frames.isEmpty else { return segment }
-        let offset = segment.referenceStart - segment.slope * segment.queryStart
+        let times = query.frames.map(\.timestamp)
         let refTimes = reference.frames.map(\.timestamp)
+        guard !times.isEmpty, !refTimes.isEmpty else { return segment }
+        let offset = segment.referenceStart - segment.slope * segment.queryStart
+        let line = { (t: Double) in segment.slope * t + offset }
+        let refEnd = refTimes[refTimes.count - 1] + Self.typicalInterval(refTimes)
         func nearestReference(_ t: Double) -> Int? {
             var lo = 0, hi = refTimes.count
             while lo < hi { let mid = (lo + hi) / 2; if refTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
@@ -209,33 +230,63 @@ public struct Matcher: Sendable {
                   abs(refTimes[best] - t) <= settings.offsetTolerance else { return nil }
             return best
         }
-        func hit(_ qi: Int) -> Bool? {
-            if common.contains(qi) { return nil }
+        enum Step { case hit, miss, unknown, stop }
+        let grow = settings.extendThresholdBits > settings.thresholdBits
+        let edgeShots = (query.shotIndex(at: segment.queryStart), query.shotIndex(at: segment.queryEnd))
+        let edgeRefShots = (reference.shotIndex(at: segment.referenceStart), reference.shotIndex(at: segment.referenceEnd))
+        func step(_ qi: Int, forward: Bool) -> Step {
+            let t = times[qi], rt = line(t)
+            if common.contains(qi) || rt < -1e-9 || rt > refEnd + 1e-9 { return .stop }
+            if query.shotIndex(at: t) != (forward ? edgeShots.1 : edgeShots.0)
+                || reference.shotIndex(at: rt) != (forward ? edgeRefShots.1 : edgeRefShots.0) { return .stop }
             let q = contentHashes(query, qi)
-            if q.isEmpty { return nil }
-            guard let ri = nearestReference(segment.slope * query.frames[qi].timestamp + offset) else { return false }
+            if q.isEmpty { return .stop }
+            guard grow else { return .stop }
+            guard let ri = nearestReference(rt) else { return .unknown }
             let r = contentHashes(reference, ri)
-            let best = q.flatMap { qh in r.map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }.min()
-            return (best ?? .max) <= settings.extendThresholdBits
+            let best = q.flatMap { qh in r.map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }.min() ?? .max
+            if best <= settings.extendThresholdBits { return .hit }
+            return abs(refTimes[ri] - rt) <= settings.verifyTolerance || best > settings.relatedThresholdBits ? .miss : .unknown
         }
-        var start = segment.queryStart, end = segment.queryEnd
-        let times = query.frames.map(\.timestamp)
-        var lastHit = end
-        for qi in times.indices where times[qi] > segment.queryEnd + 1e-9 {
-            guard times[qi] - lastHit <= settings.maxGap + 1e-9, let h = hit(qi) else { break }
-            if h { end = times[qi]; lastHit = times[qi] }
+        // Index range of the covered query frames.
+        guard var first = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
+              var last = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), first <= last else { return segment }
+        var lastHit = last, missed = false
+        var qi = last + 1
+        while qi < times.count, times[qi] - times[lastHit] <= settings.maxGap + 1e-9 {
+            let s = step(qi, forward: true)
+            if s == .stop { break }
+            if s == .hit { last = qi; lastHit = qi; missed = false }
+            else if s == .miss { missed = true }
+            else if !missed { last = qi }
+            qi += 1
         }
-        lastHit = start
-        for qi in times.indices.reversed() where times[qi] < segment.queryStart - 1e-9 {
-            guard lastHit - times[qi] <= settings.maxGap + 1e-9, let h = hit(qi) else { break }
-            if h { start = times[qi]; lastHit = times[qi] }
+        var firstHit = first
+        missed = false
+        qi = first - 1
+        while qi >= 0, times[firstHit] - times[qi] <= settings.maxGap + 1e-9 {
+            let s = step(qi, forward: false)
+            if s == .stop { break }
+            if s == .hit { first = qi; firstHit = qi; missed = false }
+            else if s == .miss { missed = true }
+            else if !missed { first = qi }
+            qi -= 1
         }
+        let start = times[first]
+        let end = last + 1 < times.count ? times[last + 1] : times[last] + Self.typicalInterval(times)
         var out = segment
         out.queryStart = start
         out.queryEnd = end
-        out.referenceStart = max(0, segment.slope * start + offset)
-        out.referenceEnd = max(0, segment.slope * end + offset)
+        out.referenceStart = max(0, line(start))
+        out.referenceEnd = max(0, min(line(end), refEnd))
         return out
+    }
+
+    /// The median spacing of sample times (1 s when there is only one sample).
+    static func typicalInterval(_ times: [Double]) -> Double {
+        guard times.count >= 2 else { return 1 }
+        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }.sorted()
+        return gaps[gaps.count / 2]
     }
 
     /// Pictures among the query's usable frames in [start, end]: a frame counts as new when its

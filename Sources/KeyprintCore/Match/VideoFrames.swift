@@ -21,6 +21,13 @@ public struct VideoFrames: Sendable, Equatable {
         self.shots = shots
     }
 
+    /// Position in `shots` of the shot containing time `t` (0 without shots).
+    public func shotIndex(at t: Double) -> Int {
+        var index = 0
+        for (i, s) in shots.enumerated() where s.startTime <= t + 1e-9 { index = i }
+        return index
+    }
+
     /// The content region of the shot containing time `t`; nil without shots or regions.
     public func region(at t: Double) -> NormalizedRect? {
         shots.isEmpty ? nil : ShotRegion.region(at: t, in: shots)

@@ -51,8 +51,32 @@ import Testing
         #expect(segments.count == 1)
         let s = try #require(segments.first)
         expectClose(s.slope, 1.25, within: 0.03, "slope")
-        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 31, "query end")
-        expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 48.75, "reference end")
+        // A segment runs to the time of the sample after its last one (here the end of the
+        // 32-s query): the copy shows reference 10 … 50 s.
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 32, "query end")
+        expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 50, "reference end")
+    }
+
+    @Test func spedUpCopyOfFastChangingContentReachesItsEnds() throws {
+        // Content that changes so fast (64 bits per 0.25 s) that a 1.25× copy's samples 0.25 s
+        // off the reference's half-second samples are beyond the loose radius: only every other
+        // query sample can be verified. The others are "related" (well under the 128 bits of
+        // unrelated pictures), so they carry the segment to the copy's first and last samples.
+        let fast = SyntheticRecording(seconds: 120, seed: 77, bitsPerStep: 64)
+        let reference = VideoFrames(videoID: 1, frames: fast.frames(from: 0, duration: 100, every: 0.5, noise: 3, seed: 1))
+        let query = VideoFrames(videoID: 2, frames: concatenate([
+            SyntheticRecording(seconds: 10, seed: 78).frames(from: 0, duration: 10),
+            fast.frames(from: 10.25, duration: 31, speed: 1.25, noise: 3, seed: 2),
+            SyntheticRecording(seconds: 10, seed: 79).frames(from: 0, duration: 10),
+        ]))
+        let s = try #require(Matcher(references: [reference]).match(query: query).first)
+        expectClose(s.queryStart, 10, within: 0.01, "query start"); expectClose(s.queryEnd, 41, within: 0.01, "query end")
+        expectClose(s.referenceStart, 10.25, "reference start"); expectClose(s.referenceEnd, 49, "reference end")
+        // Without "related" unknowns the first and last samples (off the reference's) are lost.
+        var noUnknowns = MatchSettings()
+        noUnknowns.relatedThresholdBits = 0
+        let t = try #require(Matcher(references: [reference], settings: noUnknowns).match(query: query).first)
+        #expect(t.queryStart >= 11 - 0.01 && t.queryEnd <= 40 + 0.01, "\(t.queryStart)–\(t.queryEnd)")
     }
 
     @Test(arguments: [0.5, 0.8, 1.1, 1.5, 2.0])
@@ -81,8 +105,8 @@ import Testing
         let segments = Matcher(references: [reference]).match(query: query)
         #expect(segments.count == 1, "\(segments)")
         let s = try #require(segments.first)
-        expectClose(s.queryStart, 20, "query start"); expectClose(s.queryEnd, 59, "query end")
-        expectClose(s.referenceStart, 30, "reference start"); expectClose(s.referenceEnd, 30 + speed * 39, "reference end")
+        expectClose(s.queryStart, 20, "query start"); expectClose(s.queryEnd, 60, "query end")
+        expectClose(s.referenceStart, 30, "reference start"); expectClose(s.referenceEnd, 30 + speed * 40, "reference end")
     }
 
     @Test func clipRepeatedInTheReferenceGivesBothOccurrences() throws {
