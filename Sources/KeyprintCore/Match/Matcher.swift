@@ -194,14 +194,15 @@ public struct Matcher: Sendable {
     ///
     /// Walking outward from the segment over the query's frames, each frame is compared with
     /// the reference frame its line time falls on:
-    /// - a *hit*: that reference frame (nearest, within `offsetTolerance`) is within
-    ///   `extendThresholdBits`; the segment grows to it;
+    /// - a *hit*: one of the reference samples either side of the line time (within
+    ///   `offsetTolerance`) is within `extendThresholdBits`; the segment grows to it;
     /// - a *miss*: the nearest reference frame is within `verifyTolerance` of the line time and
     ///   differs; misses are bridged up to `maxGap`, and the segment ends at its last hit;
     /// - *unknown*: no reference frame was sampled near enough to the line time to tell (a
     ///   1.25× copy sampled once a second meets its original's samples only every 4 s, and its
     ///   content changes in between), yet the nearest one is within `relatedThresholdBits`
-    ///   (nearby moments of one recording; unrelated pictures are ~128 bits apart); unknown
+    ///   (nearby moments of one recording; unrelated pictures are ~128 bits apart) for one of
+    ///   the two; unknown
     ///   frames right after the last hit extend the segment like hits, up to `maxGap`;
     /// - the walk stops at a frame dropped as common (a shared opening screen) or below
     ///   `minQuality`, at a cut between shots on either side (a compilation's next excerpt),
@@ -222,13 +223,11 @@ public struct Matcher: Sendable {
         let offset = segment.referenceStart - segment.slope * segment.queryStart
         let line = { (t: Double) in segment.slope * t + offset }
         let refEnd = refTimes[refTimes.count - 1] + Self.typicalInterval(refTimes)
-        func nearestReference(_ t: Double) -> Int? {
+        /// The reference samples on either side of time `t`, within `offsetTolerance`.
+        func bracketingReferences(_ t: Double) -> [Int] {
             var lo = 0, hi = refTimes.count
             while lo < hi { let mid = (lo + hi) / 2; if refTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
-            let candidates = [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count }
-            guard let best = candidates.min(by: { abs(refTimes[$0] - t) < abs(refTimes[$1] - t) }),
-                  abs(refTimes[best] - t) <= settings.offsetTolerance else { return nil }
-            return best
+            return [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count && abs(refTimes[$0] - t) <= settings.offsetTolerance }
         }
         enum Step { case hit, miss, unknown, stop }
         let grow = settings.extendThresholdBits > settings.thresholdBits
@@ -242,11 +241,14 @@ public struct Matcher: Sendable {
             let q = contentHashes(query, qi)
             if q.isEmpty { return .stop }
             guard grow else { return .stop }
-            guard let ri = nearestReference(rt) else { return .unknown }
-            let r = contentHashes(reference, ri)
-            let best = q.flatMap { qh in r.map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }.min() ?? .max
+            let around = bracketingReferences(rt)
+            guard !around.isEmpty else { return .unknown }
+            let best = around.flatMap { ri in
+                q.flatMap { qh in contentHashes(reference, ri).map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }
+            }.min() ?? .max
             if best <= settings.extendThresholdBits { return .hit }
-            return abs(refTimes[ri] - rt) <= settings.verifyTolerance || best > settings.relatedThresholdBits ? .miss : .unknown
+            let verifiable = around.contains { abs(refTimes[$0] - rt) <= settings.verifyTolerance }
+            return verifiable || best > settings.relatedThresholdBits ? .miss : .unknown
         }
         // Index range of the covered query frames.
         guard var first = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
