@@ -7,10 +7,11 @@
 public struct MatchSegment: Sendable, Equatable {
     public var queryVideoID: Int64
     public var referenceVideoID: Int64
-    /// Seconds of query time, first and last matched frame.
+    /// Seconds of query time: the first covered sample, and the time of the sample after the
+    /// last covered one (see `Matcher.extended`).
     public var queryStart: Double
     public var queryEnd: Double
-    /// Seconds of reference time, first and last matched frame.
+    /// Seconds of reference time: the segment's line at the query start and end.
     public var referenceStart: Double
     public var referenceEnd: Double
     /// Reference seconds per query second (1.25: the query plays the reference 1.25× fast).
