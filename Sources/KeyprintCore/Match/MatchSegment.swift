@@ -22,6 +22,9 @@ public struct MatchSegment: Sendable, Equatable {
     public var score: Double
     /// The transform that most of the segment's matched frames needed.
     public var transform: MatchTransform
+    /// nil: the two files' frames matched each other. Otherwise the file (video id) both
+    /// matched over the same stretch: a derived link (`LinkDeriver`), with no frames of its own.
+    public var via: Int64? = nil
 
     public init(queryVideoID: Int64, referenceVideoID: Int64, queryStart: Double, queryEnd: Double,
                 referenceStart: Double, referenceEnd: Double, slope: Double, matchedFrames: Int,

@@ -25,7 +25,7 @@ public struct MatchSettings: Sendable, Equatable {
     /// bits (unrelated PDQ hashes are 128 ± 8 bits apart; nearby moments of one recording are
     /// closer). Measured on samples/: the 1.25× copy's last samples are 30–52 bits from the
     /// original's samples 0.3–0.5 s off their line time.
-    public var relatedThresholdBits: Int = 80
+    public var relatedThresholdBits: Int = 90
     /// Longest run of query time without a matching frame that a segment bridges, seconds.
     public var maxGap: Double = 4.0
     /// A query frame whose hash matches frames of this many different other videos or more is
@@ -55,6 +55,9 @@ public struct MatchSettings: Sendable, Equatable {
     /// chrome around different panes of one app gives the same box on both sides and stays
     /// checked. 0: always check.
     public var differentRegionWholeFrameBits: Int = 15
+    /// Every-against-every matching also links two files that did not match each other but
+    /// both matched a third one over the same stretch (`LinkDeriver`), marked as derived.
+    public var deriveLinks: Bool = true
     /// Regions overlapping at least this much (intersection over union) are the same box.
     public var sameRegionOverlap: Double = 0.9
 

@@ -212,10 +212,11 @@ public struct Matcher: Sendable {
     /// watermarks) reach their true extent. `matchedFrames`, `meanDistance` and `score` stay
     /// those of the strict matches.
     ///
-    /// Reported extent: from the first covered query frame to the time of the query frame
-    /// after the last covered one (a sample stands for the time until the next sample; after
-    /// the video's last sample, one sampling interval), so a segment of samples 3 … 17 s of
-    /// an 18-s video reads 3 – 18 s. The reference times are the line at both ends.
+    /// Reported extent: each end halfway between the outermost covered sample and its
+    /// uncovered neighbour, where the cut lies (off by at most half the sampling interval);
+    /// with no neighbour, the video's start (0) or end (last sample + one sampling interval).
+    /// Samples 3 … 17 s of an 18-s capture whose call starts at 2.5 s read 2.5 – 18 s. The
+    /// reference times are the line at both ends.
     func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>) -> MatchSegment {
         let times = query.frames.map(\.timestamp)
         let refTimes = reference.frames.map(\.timestamp)
@@ -274,8 +275,11 @@ public struct Matcher: Sendable {
             else if !missed { first = qi }
             qi -= 1
         }
-        let start = times[first]
-        let end = last + 1 < times.count ? times[last + 1] : times[last] + Self.typicalInterval(times)
+        // Each cut lies between a covered sample and its uncovered neighbour: halfway is the
+        // estimate (off by at most half the sampling interval). Before the first sample and
+        // after the last, the video's start and end are the neighbours.
+        let start = first > 0 ? (times[first - 1] + times[first]) / 2 : min(times[first], 0)
+        let end = last + 1 < times.count ? (times[last] + times[last + 1]) / 2 : times[last] + Self.typicalInterval(times)
         var out = segment
         out.queryStart = start
         out.queryEnd = end

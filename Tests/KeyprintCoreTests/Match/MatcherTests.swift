@@ -70,13 +70,14 @@ import Testing
             SyntheticRecording(seconds: 10, seed: 79).frames(from: 0, duration: 10),
         ]))
         let s = try #require(Matcher(references: [reference]).match(query: query).first)
-        expectClose(s.queryStart, 10, within: 0.01, "query start"); expectClose(s.queryEnd, 41, within: 0.01, "query end")
-        expectClose(s.referenceStart, 10.25, "reference start"); expectClose(s.referenceEnd, 49, "reference end")
+        // Samples 10 … 40 s covered: the cuts are estimated halfway to the uncovered neighbours.
+        expectClose(s.queryStart, 9.5, within: 0.01, "query start"); expectClose(s.queryEnd, 40.5, within: 0.01, "query end")
+        expectClose(s.referenceStart, 9.625, "reference start"); expectClose(s.referenceEnd, 48.375, "reference end")
         // Without "related" unknowns the first and last samples (off the reference's) are lost.
         var noUnknowns = MatchSettings()
         noUnknowns.relatedThresholdBits = 0
         let t = try #require(Matcher(references: [reference], settings: noUnknowns).match(query: query).first)
-        #expect(t.queryStart >= 11 - 0.01 && t.queryEnd <= 40 + 0.01, "\(t.queryStart)–\(t.queryEnd)")
+        #expect(t.queryStart >= 10.5 - 0.01 && t.queryEnd <= 39.5 + 0.01, "\(t.queryStart)–\(t.queryEnd)")
     }
 
     @Test(arguments: [0.5, 0.8, 1.1, 1.5, 2.0])
@@ -106,7 +107,9 @@ import Testing
         #expect(segments.count == 1, "\(segments)")
         let s = try #require(segments.first)
         expectClose(s.queryStart, 20, "query start"); expectClose(s.queryEnd, 60, "query end")
-        expectClose(s.referenceStart, 30, "reference start"); expectClose(s.referenceEnd, 30 + speed * 40, "reference end")
+        // The line: reference = 30 s + speed × (query − 20 s).
+        expectClose(s.referenceStart, 30 + speed * (s.queryStart - 20), "reference start")
+        expectClose(s.referenceEnd, 30 + speed * (s.queryEnd - 20), "reference end")
     }
 
     @Test func clipRepeatedInTheReferenceGivesBothOccurrences() throws {
