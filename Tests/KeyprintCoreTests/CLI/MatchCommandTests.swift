@@ -83,6 +83,45 @@ import Testing
         }
     }
 
+    @Test func everyTruePairIsLinkedWithinASecondAndNothingElse() throws {
+        // The issue's bar on samples/: every pair of truth.json linked, spans within 1 s of
+        // the truth on both sides, no other pair linked.
+        let fixture = try Self.fixture()
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.samples.appendingPathComponent("truth.json"))) as! [String: Any]
+        var truePairs = Set<[String]>()
+        for entry in truth["pairs"] as! [[String: Any]] {
+            let a = entry["a"] as! String, b = entry["b"] as! String
+            truePairs.insert([a, b].sorted())
+            let links = Self.links(fixture.rows, a, b)
+            guard !links.isEmpty else { Issue.record("\(a) ↔ \(b) not linked"); continue }
+            let a0 = links.map(\.a.lowerBound).min()!, a1 = links.map(\.a.upperBound).max()!
+            let b0 = links.map(\.b.lowerBound).min()!, b1 = links.map(\.b.upperBound).max()!
+            let (ta0, ta1) = (entry["a_start_s"] as! Double, entry["a_end_s"] as! Double)
+            let (tb0, tb1) = (entry["b_start_s"] as! Double, entry["b_end_s"] as! Double)
+            #expect(abs(a0 - ta0) <= 1 && abs(a1 - ta1) <= 1 && abs(b0 - tb0) <= 1 && abs(b1 - tb1) <= 1,
+                    "\(a) \(a0)–\(a1) ↔ \(b) \(b0)–\(b1); truth \(ta0)–\(ta1) ↔ \(tb0)–\(tb1)")
+        }
+        let prefix = Self.samplesRoot + "/"
+        for r in fixture.rows {
+            let pair = [String(r["query_path"]!.dropFirst(prefix.count)), String(r["reference_path"]!.dropFirst(prefix.count))].sorted()
+            #expect(truePairs.contains(pair), "false link \(pair)")
+        }
+    }
+
+    @Test func twoDegradedCopiesAreLinkedThroughTheirOriginal() throws {
+        // The blurred-bar portrait copy and the watermarked copy of call-c do not match each
+        // other directly (region hashes 40–84 bits apart); both match call-c.
+        let fixture = try Self.fixture()
+        let a = Self.samplesRoot + "/reuploads/call-c-letterbox-blur.mp4", b = Self.samplesRoot + "/reuploads/call-c-watermark.mp4"
+        let rows = fixture.rows.filter { Set([$0["query_path"], $0["reference_path"]]) == Set([a, b]) }
+        let row = try #require(rows.first)
+        #expect(row["linked_via"] == Self.samplesRoot + "/captures/call-c.mp4")
+        #expect(row["matched_frames"] == "0")
+        #expect(row["message"]?.contains("derived: both match call-c.mp4") == true)
+        // Direct links name no third file.
+        #expect(fixture.rows.contains { $0["linked_via"] == "" && $0["matched_frames"] != "0" })
+    }
+
     @Test(arguments: [
         ("captures/call-a.mp4", "captures/call-b.mp4"),
         ("captures/call-a.mp4", "unrelated/black-flat.mp4"),
