@@ -11,18 +11,24 @@ public struct DecodeOptions: Sendable, Equatable {
     public var timeBudget: Double?
     /// Decoder threads for this file. Keep 1 when files run in parallel.
     public var threads: Int
+    /// False (the default): at native size, 8-bit YUV frames give their luma straight from the
+    /// Y plane (255/219·(Y−16) for limited range, Y for full range), within a few bits of
+    /// vPDQ's hashes. True: every frame goes through libswscale's RGB conversion and PDQ's RGB
+    /// weights, as vPDQ does, for vPDQ's hashes bit for bit (slower: a third of an all-frames
+    /// scan's time on small frames). No effect with a reduced `lumaSize`.
+    public var exactVPDQLuma: Bool
 
     public init(sampling: SamplingMode = .defaultInterval, lumaSize: (width: Int, height: Int)? = nil,
-                timeBudget: Double? = nil, threads: Int = 1) {
+                timeBudget: Double? = nil, threads: Int = 1, exactVPDQLuma: Bool = false) {
         self.sampling = sampling
         self.lumaSize = lumaSize
         self.timeBudget = timeBudget
         self.threads = threads
+        self.exactVPDQLuma = exactVPDQLuma
     }
-
 
     public static func == (a: DecodeOptions, b: DecodeOptions) -> Bool {
         a.sampling == b.sampling && a.lumaSize?.width == b.lumaSize?.width && a.lumaSize?.height == b.lumaSize?.height
-            && a.timeBudget == b.timeBudget && a.threads == b.threads
+            && a.timeBudget == b.timeBudget && a.threads == b.threads && a.exactVPDQLuma == b.exactVPDQLuma
     }
 }

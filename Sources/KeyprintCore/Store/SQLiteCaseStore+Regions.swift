@@ -33,7 +33,16 @@ extension SQLiteCaseStore {
                         .map { Self.storedFrame($0).frameHash }
                     let regions = try Row.fetchAll(db, sql: "SELECT * FROM region_frames WHERE file_id = ? ORDER BY frame_index",
                                                    arguments: [file.id]).map { Self.storedFrame($0).frameHash }
-                    return VideoFrames(videoID: file.id, frames: frames, regionFrames: regions)
+                    // Dense sampling stores region hashes for a 1-s subset of the frames only.
+                    let shots = try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [file.id])
+                        .map { row in
+                            let x: Double? = row["x"], y: Double? = row["y"], w: Double? = row["width"], h: Double? = row["height"]
+                            var rect: NormalizedRect?
+                            if let x, let y, let w, let h { rect = NormalizedRect(x: x, y: y, width: w, height: h) }
+                            return ShotRegion(startTime: row["start_s"], region: rect)
+                        }
+                    return VideoFrames(videoID: file.id, frames: frames,
+                                       regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots))
                 }
             }
         }
