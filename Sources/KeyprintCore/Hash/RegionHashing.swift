@@ -69,13 +69,7 @@ public struct RegionHashing {
 
     /// Whether `sampling` is denser than one frame a second (every frame, or intervals under
     /// 1 s): only a 1-s subset of its samples then goes to region hashing. Key frames are sparse.
-    public static func isDense(_ sampling: SamplingMode) -> Bool {
-        switch sampling {
-        case .allFrames: return true
-        case .interval(let s): return s < denseRegionInterval
-        case .keyframes: return false
-        }
-    }
+    public static func isDense(_ sampling: SamplingMode) -> Bool { sampling.isDense }
 
     /// Takes the next sampled frame (in time order) with its whole-frame hash.
     public mutating func add(_ frame: LumaFrame, whole: FrameHash) {

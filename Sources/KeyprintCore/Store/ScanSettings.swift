@@ -16,19 +16,20 @@ public struct ScanSettings: Sendable, Equatable, Codable {
     /// recorded before regions existed decode as true.
     public var regions: Bool
     /// PDQ luma through libswscale's RGB conversion, vPDQ's hashes bit for bit
-    /// (`DecodeOptions.exactVPDQLuma`); false: straight from the Y plane. Settings recorded
-    /// before the Y-plane luma existed decode as true (their files were hashed that way).
+    /// (`DecodeOptions.exactVPDQLuma`, whose default follows the sampling); false: straight from
+    /// the Y plane. Settings recorded before the Y-plane luma existed decode as true (their
+    /// files were hashed that way).
     public var exactVPDQLuma: Bool
 
     public init(sampling: SamplingMode, lumaSize: (width: Int, height: Int)? = nil,
-                timeBudget: Double?, jobs: Int, regions: Bool = true, exactVPDQLuma: Bool = false) {
+                timeBudget: Double?, jobs: Int, regions: Bool = true, exactVPDQLuma: Bool? = nil) {
         self.sampling = sampling.storageKey
         self.lumaWidth = lumaSize?.width
         self.lumaHeight = lumaSize?.height
         self.timeBudget = timeBudget
         self.jobs = jobs
         self.regions = regions
-        self.exactVPDQLuma = exactVPDQLuma
+        self.exactVPDQLuma = exactVPDQLuma ?? DecodeOptions(sampling: sampling).exactVPDQLuma
     }
 
     private enum CodingKeys: String, CodingKey { case sampling, lumaWidth, lumaHeight, timeBudget, jobs, regions, exactVPDQLuma }

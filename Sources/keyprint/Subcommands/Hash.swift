@@ -30,7 +30,7 @@ extension Keyprint {
         var timeout: Double?
 
         func run() throws {
-            var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout, exactVPDQLuma: luma.vpdqExactLuma)
+            var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout, exactVPDQLuma: luma.exact)
             if let lumaSize {
                 let parts = lumaSize.split(separator: "x").compactMap { Int($0) }
                 guard parts.count == 2, parts[0] >= 64, parts[1] >= 64 else { throw ValidationError("--luma-size takes WIDTHxHEIGHT, each at least 64") }

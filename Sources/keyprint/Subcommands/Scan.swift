@@ -62,7 +62,7 @@ extension Keyprint {
             let store = try ScanSession.openStore(database: db, folder: root)
             let settings = ScanSettings(sampling: sampling.mode, timeBudget: timeoutPerFile,
                                         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions,
-                                        exactVPDQLuma: luma.vpdqExactLuma)
+                                        exactVPDQLuma: luma.exact)
             let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
             let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, store: store)
