@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import KeyprintCore
 
-/// The default luma (straight from the Y plane) against the exact vPDQ route (swscale RGB, then
+/// The Y-plane luma (the default under dense sampling) against the exact vPDQ route (swscale RGB, then
 /// PDQ's weights) on real decoded frames.
 @Suite struct YPlaneLumaTests {
     /// The first sampled frames of `path`, default and exact luma side by side.
