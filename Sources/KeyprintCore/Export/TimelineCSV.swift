@@ -19,10 +19,12 @@ public struct TimelineRow: Sendable, Equatable {
     public var minDuration: Double
     /// How frames were sampled, e.g. "every 1 s", "keyframes", "all frames".
     public var sampling: String
+    /// The path of the third file a derived segment goes through (`MatchSegment.via`).
+    public var viaPath: String?
 
     public init(queryPath: String, referencePath: String, segment: MatchSegment, queryCreationTime: Date?,
                 queryModificationTime: Date, queryMD5: String, querySHA256: String, referenceMD5: String,
-                referenceSHA256: String, thresholdBits: Int, minDuration: Double, sampling: String) {
+                referenceSHA256: String, thresholdBits: Int, minDuration: Double, sampling: String, viaPath: String? = nil) {
         self.queryPath = queryPath
         self.referencePath = referencePath
         self.segment = segment
@@ -35,6 +37,7 @@ public struct TimelineRow: Sendable, Equatable {
         self.thresholdBits = thresholdBits
         self.minDuration = minDuration
         self.sampling = sampling
+        self.viaPath = viaPath
     }
 }
 
@@ -47,7 +50,7 @@ public enum TimelineCSV {
         "reference_path", "reference_start_s", "reference_end_s",
         "score", "matched_frames", "mean_distance", "transform",
         "query_md5", "query_sha256", "reference_md5", "reference_sha256",
-        "threshold_bits", "min_duration_s", "sampling", "speed",
+        "threshold_bits", "min_duration_s", "sampling", "speed", "linked_via",
     ]
 
     public static let creationTimeDescription = "Query start (container creation time + offset)"
@@ -87,7 +90,7 @@ public enum TimelineCSV {
             row.referencePath, format3(s.referenceStart), format3(s.referenceEnd),
             format3(s.score), String(s.matchedFrames), format3(s.meanDistance), s.transform.rawValue,
             row.queryMD5, row.querySHA256, row.referenceMD5, row.referenceSHA256,
-            String(row.thresholdBits), format3(row.minDuration), row.sampling, format3(s.slope),
+            String(row.thresholdBits), format3(row.minDuration), row.sampling, format3(s.slope), row.viaPath ?? "",
         ]
     }
 
@@ -100,6 +103,7 @@ public enum TimelineCSV {
         var notes: [String] = []
         if s.transform != .none { notes.append(s.transform.rawValue) }
         if abs(s.slope - 1) >= 0.02 { notes.append("reference at \(format2(s.slope))× speed") }
+        if let via = row.viaPath { notes.append("derived: both match \(fileName(via))") }
         if !notes.isEmpty { text += " (" + notes.joined(separator: ", ") + ")" }
         return text
     }

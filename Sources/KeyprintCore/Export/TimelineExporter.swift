@@ -22,7 +22,7 @@ public struct TimelineExporter: Sendable {
                     queryMD5: query.digests?.md5 ?? "", querySHA256: query.digests?.sha256 ?? "",
                     referenceMD5: reference.digests?.md5 ?? "", referenceSHA256: reference.digests?.sha256 ?? "",
                     thresholdBits: run.settings.thresholdBits, minDuration: run.settings.minDuration,
-                    sampling: Self.sampling(of: query)))
+                    sampling: Self.sampling(of: query), viaPath: segment.via.flatMap { files[$0]?.path }))
             }
         }
         return rows.sorted {

@@ -24,6 +24,15 @@ public struct NormalizedRect: Sendable, Equatable, CustomStringConvertible {
 
     public var area: Double { width * height }
 
+    /// Intersection over union with another rectangle (1: the same box, 0: disjoint).
+    public func overlap(with other: NormalizedRect) -> Double {
+        let w = min(x + width, other.x + other.width) - max(x, other.x)
+        let h = min(y + height, other.y + other.height) - max(y, other.y)
+        guard w > 0, h > 0 else { return 0 }
+        let inter = w * h
+        return inter / (area + other.area - inter)
+    }
+
     public var isFull: Bool { x <= 1e-9 && y <= 1e-9 && width >= 1 - 1e-9 && height >= 1 - 1e-9 }
 
     /// Whole pixels of a `frameWidth` × `frameHeight` frame: (x, y, width, height), at least 1×1.

@@ -7,10 +7,11 @@
 public struct MatchSegment: Sendable, Equatable {
     public var queryVideoID: Int64
     public var referenceVideoID: Int64
-    /// Seconds of query time, first and last matched frame.
+    /// Seconds of query time: the first covered sample, and the time of the sample after the
+    /// last covered one (see `Matcher.extended`).
     public var queryStart: Double
     public var queryEnd: Double
-    /// Seconds of reference time, first and last matched frame.
+    /// Seconds of reference time: the segment's line at the query start and end.
     public var referenceStart: Double
     public var referenceEnd: Double
     /// Reference seconds per query second (1.25: the query plays the reference 1.25× fast).
@@ -21,6 +22,9 @@ public struct MatchSegment: Sendable, Equatable {
     public var score: Double
     /// The transform that most of the segment's matched frames needed.
     public var transform: MatchTransform
+    /// nil: the two files' frames matched each other. Otherwise the file (video id) both
+    /// matched over the same stretch: a derived link (`LinkDeriver`), with no frames of its own.
+    public var via: Int64? = nil
 
     public init(queryVideoID: Int64, referenceVideoID: Int64, queryStart: Double, queryEnd: Double,
                 referenceStart: Double, referenceEnd: Double, slope: Double, matchedFrames: Int,

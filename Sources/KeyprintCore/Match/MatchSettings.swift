@@ -18,6 +18,14 @@ public struct MatchSettings: Sendable, Equatable {
     public var offsetBin: Double = 1.0
     /// How far (seconds of reference time) a frame match may lie off the segment's line.
     public var offsetTolerance: Double = 1.0
+    /// Growing a segment: a reference frame this close (seconds) to the line time decides a
+    /// query frame that does not match it as a miss; farther away it is unknown.
+    public var verifyTolerance: Double = 0.125
+    /// … and one farther away counts as unknown (not a miss) only when it is within this many
+    /// bits (unrelated PDQ hashes are 128 ± 8 bits apart; nearby moments of one recording are
+    /// closer). Measured on samples/: the 1.25× copy's last samples are 30–52 bits from the
+    /// original's samples 0.3–0.5 s off their line time.
+    public var relatedThresholdBits: Int = 90
     /// Longest run of query time without a matching frame that a segment bridges, seconds.
     public var maxGap: Double = 4.0
     /// A query frame whose hash matches frames of this many different other videos or more is
@@ -41,6 +49,17 @@ public struct MatchSettings: Sendable, Equatable {
     /// region hashes drift past the radius while the whole frames stay close, passes). Off:
     /// region videos are represented by their region hashes only.
     public var regionCheckedWholeFrames: Bool = true
+    /// A whole-frame match this close (bits) passes the region check without it when the two
+    /// frames' content regions are different boxes (overlap below `sameRegionOverlap`): their
+    /// region hashes then describe different parts of the picture and say nothing. Shared
+    /// chrome around different panes of one app gives the same box on both sides and stays
+    /// checked. 0: always check.
+    public var differentRegionWholeFrameBits: Int = 15
+    /// Every-against-every matching also links two files that did not match each other but
+    /// both matched a third one over the same stretch (`LinkDeriver`), marked as derived.
+    public var deriveLinks: Bool = true
+    /// Regions overlapping at least this much (intersection over union) are the same box.
+    public var sameRegionOverlap: Double = 0.9
 
     public init() {}
 

@@ -45,6 +45,17 @@ public struct Matcher: Sendable {
     /// reference position in `references`, all with weight 1. Query frames below `minQuality`
     /// are not looked up; per reference frame the closest hash variant wins.
     public func rawFrameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+        lookUp(query: query).matches
+    }
+
+    /// `rawFrameMatches`, and per query frame the references whose whole frames matched it
+    /// nearly exactly (within `differentRegionWholeFrameBits`) but failed the region check
+    /// (`regionCheckedWholeFrames`). Those do not vote, yet they show that the picture occurs
+    /// in those videos: they count toward document frequency, so a
+    /// shared opening screen stays common even where one capture's opening has a region of its
+    /// own (a moving spinner) and the others' have none.
+    func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>]) {
+        var failedChecks: [Int: Set<Int>] = [:]
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
         let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
@@ -73,11 +84,15 @@ public struct Matcher: Sendable {
                     // regions agree too (shared chrome around different panes does not).
                     let ref = references[v]
                     if checkWhole, !cropped, !entryIsRegion[Int(n.id)], ref.hasRegions,
-                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash {
+                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
+                       !differentRegionsExempt(n.distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
                         let q = query.regionFrames[qf], r = ref.regionFrames[rf]
                         let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
                         guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
-                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else { return }
+                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
+                            if n.distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
+                            return
+                        }
                     }
                     let key = v << 32 | rf
                     // A crop when exactly one side is a region hash: both sides' content
@@ -95,7 +110,19 @@ public struct Matcher: Sendable {
                     distance: value.distance, weight: 1, transform: value.transform))
             }
         }
-        return byReference
+        return (byReference, failedChecks)
+    }
+
+    /// Whether a whole-frame match at `distance` between two region videos skips the region
+    /// check because the frames' regions are different boxes
+    /// (`MatchSettings.differentRegionWholeFrameBits`). Measured on samples/: in the 6-s
+    /// excerpt of the TalkBox call in compilation.mp4 the pane's lower fifth does not move, so
+    /// its box is 0.59 of the frame high against 0.74 in the capture; the region hashes are
+    /// 106–130 bits apart while the whole frames are 6–12 bits apart.
+    private func differentRegionsExempt(_ distance: Int, _ query: VideoFrames, _ qt: Double, _ ref: VideoFrames, _ rt: Double) -> Bool {
+        guard distance <= settings.differentRegionWholeFrameBits,
+              let a = query.region(at: qt), let b = ref.region(at: rt) else { return false }
+        return a.overlap(with: b) < settings.sameRegionOverlap
     }
 
     /// The frame matches that may vote, weighted by document frequency.
@@ -114,7 +141,7 @@ public struct Matcher: Sendable {
 
     /// `frameMatches`, and the query frames dropped as common (df ≥ `maxDocumentFrequency`).
     func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>) {
-        let raw = rawFrameMatches(query: query)
+        let (raw, failedChecks) = lookUp(query: query)
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
         var strongSpans: [Int: [(Double, Double)]] = [:]
@@ -131,6 +158,12 @@ public struct Matcher: Sendable {
             for m in matches {
                 let explained = strongSpans[v]?.contains { m.queryTime >= $0.0 - 1e-9 && m.queryTime <= $0.1 + 1e-9 } ?? false
                 if !explained { matchedBy[m.queryFrame, default: []].insert(v) }
+            }
+        }
+        for (qf, references) in failedChecks {
+            let time = query.frames[qf].timestamp
+            for v in references where !(strongSpans[v]?.contains { time >= $0.0 - 1e-9 && time <= $0.1 + 1e-9 } ?? false) {
+                matchedBy[qf, default: []].insert(v)
             }
         }
         var out: [Int: [FrameMatch]] = [:]
@@ -159,53 +192,109 @@ public struct Matcher: Sendable {
         return out
     }
 
-    /// Grows a segment along its line (hysteresis): a query frame next to it whose reference
-    /// frame on the line (nearest, within `offsetTolerance`) is within `extendThresholdBits`
-    /// extends it; frames that miss are bridged up to `maxGap`; a frame below `minQuality` or
-    /// one dropped as common (a shared opening screen) stops it. The strict radius found the
-    /// segment; along an established line a looser one only decides where it ends, so spans of
-    /// degraded copies (small letterboxed pictures, watermarks, 1-s samples of a sped-up copy)
-    /// reach their true extent. `matchedFrames`, `meanDistance` and `score` stay those of the
-    /// strict matches.
+    /// Grows a segment along its line (hysteresis), then gives it its reported extent.
+    ///
+    /// Walking outward from the segment over the query's frames, each frame is compared with
+    /// the reference frame its line time falls on:
+    /// - a *hit*: one of the reference samples either side of the line time (within
+    ///   `offsetTolerance`) is within `extendThresholdBits`; the segment grows to it;
+    /// - a *miss*: the nearest reference frame is within `verifyTolerance` of the line time and
+    ///   differs; misses are bridged up to `maxGap`, and the segment ends at its last hit;
+    /// - *unknown*: no reference frame was sampled near enough to the line time to tell (a
+    ///   1.25× copy sampled once a second meets its original's samples only every 4 s, and its
+    ///   content changes in between), yet the nearest one is within `relatedThresholdBits`
+    ///   (nearby moments of one recording; unrelated pictures are ~128 bits apart) for one of
+    ///   the two; unknown
+    ///   frames right after the last hit extend the segment like hits, up to `maxGap`;
+    /// - the walk stops at a frame dropped as common (a shared opening screen) or below
+    ///   `minQuality`, at a cut between shots on either side (a compilation's next excerpt),
+    ///   and where the line leaves the reference's sampled time.
+    /// The strict radius found the segment; along an established line a looser one only
+    /// decides where it ends, so spans of degraded copies (small letterboxed pictures,
+    /// watermarks) reach their true extent. `matchedFrames`, `meanDistance` and `score` stay
+    /// those of the strict matches.
+    ///
+    /// Reported extent: each end halfway between the outermost covered sample and its
+    /// uncovered neighbour, where the cut lies (off by at most half the sampling interval);
+    /// with no neighbour, the video's start (0) or end (last sample + one sampling interval).
+    /// Samples 3 … 17 s of an 18-s capture whose call starts at 2.5 s read 2.5 – 18 s. The
+    /// reference times are the line at both ends.
     func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>) -> MatchSegment {
-        guard settings.extendThresholdBits > settings.thresholdBits, !reference.frames.isEmpty else { return segment }
-        let offset = segment.referenceStart - segment.slope * segment.queryStart
+        let times = query.frames.map(\.timestamp)
         let refTimes = reference.frames.map(\.timestamp)
-        func nearestReference(_ t: Double) -> Int? {
+        guard !times.isEmpty, !refTimes.isEmpty else { return segment }
+        let offset = segment.referenceStart - segment.slope * segment.queryStart
+        let line = { (t: Double) in segment.slope * t + offset }
+        let refEnd = refTimes[refTimes.count - 1] + Self.typicalInterval(refTimes)
+        /// The reference samples on either side of time `t`, within `offsetTolerance`.
+        func bracketingReferences(_ t: Double) -> [Int] {
             var lo = 0, hi = refTimes.count
             while lo < hi { let mid = (lo + hi) / 2; if refTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
-            let candidates = [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count }
-            guard let best = candidates.min(by: { abs(refTimes[$0] - t) < abs(refTimes[$1] - t) }),
-                  abs(refTimes[best] - t) <= settings.offsetTolerance else { return nil }
-            return best
+            return [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count && abs(refTimes[$0] - t) <= settings.offsetTolerance }
         }
-        func hit(_ qi: Int) -> Bool? {
-            if common.contains(qi) { return nil }
+        enum Step { case hit, miss, unknown, stop }
+        let grow = settings.extendThresholdBits > settings.thresholdBits
+        let edgeShots = (query.shotIndex(at: segment.queryStart), query.shotIndex(at: segment.queryEnd))
+        let edgeRefShots = (reference.shotIndex(at: segment.referenceStart), reference.shotIndex(at: segment.referenceEnd))
+        func step(_ qi: Int, forward: Bool) -> Step {
+            let t = times[qi], rt = line(t)
+            if common.contains(qi) || rt < -1e-9 || rt > refEnd + 1e-9 { return .stop }
+            if query.shotIndex(at: t) != (forward ? edgeShots.1 : edgeShots.0)
+                || reference.shotIndex(at: rt) != (forward ? edgeRefShots.1 : edgeRefShots.0) { return .stop }
             let q = contentHashes(query, qi)
-            if q.isEmpty { return nil }
-            guard let ri = nearestReference(segment.slope * query.frames[qi].timestamp + offset) else { return false }
-            let r = contentHashes(reference, ri)
-            let best = q.flatMap { qh in r.map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }.min()
-            return (best ?? .max) <= settings.extendThresholdBits
+            if q.isEmpty { return .stop }
+            guard grow else { return .stop }
+            let around = bracketingReferences(rt)
+            guard !around.isEmpty else { return .unknown }
+            let best = around.flatMap { ri in
+                q.flatMap { qh in contentHashes(reference, ri).map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }
+            }.min() ?? .max
+            if best <= settings.extendThresholdBits { return .hit }
+            let verifiable = around.contains { abs(refTimes[$0] - rt) <= settings.verifyTolerance }
+            return verifiable || best > settings.relatedThresholdBits ? .miss : .unknown
         }
-        var start = segment.queryStart, end = segment.queryEnd
-        let times = query.frames.map(\.timestamp)
-        var lastHit = end
-        for qi in times.indices where times[qi] > segment.queryEnd + 1e-9 {
-            guard times[qi] - lastHit <= settings.maxGap + 1e-9, let h = hit(qi) else { break }
-            if h { end = times[qi]; lastHit = times[qi] }
+        // Index range of the covered query frames.
+        guard var first = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
+              var last = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), first <= last else { return segment }
+        var lastHit = last, missed = false
+        var qi = last + 1
+        while qi < times.count, times[qi] - times[lastHit] <= settings.maxGap + 1e-9 {
+            let s = step(qi, forward: true)
+            if s == .stop { break }
+            if s == .hit { last = qi; lastHit = qi; missed = false }
+            else if s == .miss { missed = true }
+            else if !missed { last = qi }
+            qi += 1
         }
-        lastHit = start
-        for qi in times.indices.reversed() where times[qi] < segment.queryStart - 1e-9 {
-            guard lastHit - times[qi] <= settings.maxGap + 1e-9, let h = hit(qi) else { break }
-            if h { start = times[qi]; lastHit = times[qi] }
+        var firstHit = first
+        missed = false
+        qi = first - 1
+        while qi >= 0, times[firstHit] - times[qi] <= settings.maxGap + 1e-9 {
+            let s = step(qi, forward: false)
+            if s == .stop { break }
+            if s == .hit { first = qi; firstHit = qi; missed = false }
+            else if s == .miss { missed = true }
+            else if !missed { first = qi }
+            qi -= 1
         }
+        // Each cut lies between a covered sample and its uncovered neighbour: halfway is the
+        // estimate (off by at most half the sampling interval). Before the first sample and
+        // after the last, the video's start and end are the neighbours.
+        let start = first > 0 ? (times[first - 1] + times[first]) / 2 : min(times[first], 0)
+        let end = last + 1 < times.count ? (times[last] + times[last + 1]) / 2 : times[last] + Self.typicalInterval(times)
         var out = segment
         out.queryStart = start
         out.queryEnd = end
-        out.referenceStart = max(0, segment.slope * start + offset)
-        out.referenceEnd = max(0, segment.slope * end + offset)
+        out.referenceStart = max(0, line(start))
+        out.referenceEnd = max(0, min(line(end), refEnd))
         return out
+    }
+
+    /// The median spacing of sample times (1 s when there is only one sample).
+    static func typicalInterval(_ times: [Double]) -> Double {
+        guard times.count >= 2 else { return 1 }
+        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }.sorted()
+        return gaps[gaps.count / 2]
     }
 
     /// Pictures among the query's usable frames in [start, end]: a frame counts as new when its

@@ -12,11 +12,27 @@ public struct VideoFrames: Sendable, Equatable {
     public var videoID: Int64
     public var frames: [FrameHash]
     public var regionFrames: [FrameHash]
+    /// The shots and their content regions (empty when unknown). Lets the matcher tell whether
+    /// two frames' region hashes describe the same part of the picture.
+    public var shots: [ShotRegion]
 
-    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = []) {
+    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = [], shots: [ShotRegion] = []) {
         self.videoID = videoID
         self.frames = frames
         self.regionFrames = regionFrames
+        self.shots = shots
+    }
+
+    /// Position in `shots` of the shot containing time `t` (0 without shots).
+    public func shotIndex(at t: Double) -> Int {
+        var index = 0
+        for (i, s) in shots.enumerated() where s.startTime <= t + 1e-9 { index = i }
+        return index
+    }
+
+    /// The content region of the shot containing time `t`; nil without shots or regions.
+    public func region(at t: Double) -> NormalizedRect? {
+        shots.isEmpty ? nil : ShotRegion.region(at: t, in: shots)
     }
 
     public var hasRegions: Bool { !regionFrames.isEmpty && regionFrames.count == frames.count }

@@ -25,6 +25,8 @@ public struct MatchSummary: Sendable {
     public var segments: [MatchSegment]
     /// Distinct unordered file pairs with at least one segment.
     public var linkedPairs: Int
+    /// Of those, pairs linked only through a third file (`LinkDeriver`).
+    public var derivedPairs: Int
 }
 
 public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -40,6 +42,10 @@ public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Loads done files' frame and region hashes from the store as `VideoFrames` (video id = file
 /// id), builds one `Matcher` over the references, matches every query in a bounded task group
 /// and stores the segments as one run, replacing the earlier results of the same comparison.
+///
+/// With `MatchSettings.deriveLinks` and the same collection on both sides, pairs that did not
+/// match each other but both matched a third file over the same stretch get derived segments
+/// (`LinkDeriver`).
 ///
 /// Each unordered file pair is reported once: when both files are queries and references
 /// (every-against-every, or overlapping collections), A→B and B→A are mirror images of one
@@ -80,15 +86,22 @@ public struct MatchRunner: Sendable {
                 _ = startNext()
             }
         }
-        let kept = Self.oneDirectionPerPair(found)
+        var direct = Self.oneDirectionPerPair(found)
+        // Derived links only where every file was compared with every other (the same
+        // collection on both sides): elsewhere two queries were never compared with each other.
+        if request.settings.deriveLinks && request.queryCollection == request.referenceCollection {
+            direct += LinkDeriver(minDuration: request.settings.minDuration).derive(from: direct)
+        }
+        let kept = direct
             .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
                            settings: MatchRunSettings(request.settings), commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
         run = try store.saveMatchRun(run, segments: kept)
         let pairs = Set(kept.map { [min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID)] })
+        let derived = Set(kept.filter { $0.via != nil }.map { [min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID)] })
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
-                            linkedPairs: pairs.count)
+                            linkedPairs: pairs.count, derivedPairs: derived.count)
     }
 
     /// Keeps, for each unordered pair found in both directions, the direction with the higher

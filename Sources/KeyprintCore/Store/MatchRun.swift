@@ -26,6 +26,8 @@ public struct MatchRunSettings: Sendable, Equatable, Codable {
     public var minQuality: Int
     public var maxDocumentFrequency: Int
     public var matchWholeFramesOfRegionVideos: Bool
+    /// Absent in runs recorded before derived links existed.
+    public var deriveLinks: Bool?
 
     public init(_ settings: MatchSettings) {
         thresholdBits = settings.thresholdBits
@@ -33,6 +35,7 @@ public struct MatchRunSettings: Sendable, Equatable, Codable {
         minQuality = settings.minQuality
         maxDocumentFrequency = settings.maxDocumentFrequency
         matchWholeFramesOfRegionVideos = settings.matchWholeFramesOfRegionVideos
+        deriveLinks = settings.deriveLinks
     }
 
     public var json: String {

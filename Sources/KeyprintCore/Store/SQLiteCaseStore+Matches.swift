@@ -18,13 +18,13 @@ extension SQLiteCaseStore {
                 saved.id = db.lastInsertedRowID
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO match_segments (run_id, query_file_id, reference_file_id, query_start_s, query_end_s,
-                        reference_start_s, reference_end_s, slope, score, matched_frames, mean_distance, transform)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        reference_start_s, reference_end_s, slope, score, matched_frames, mean_distance, transform, via_file_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for s in segments {
                     try insert.execute(arguments: [saved.id, s.queryVideoID, s.referenceVideoID, s.queryStart, s.queryEnd,
                                                    s.referenceStart, s.referenceEnd, s.slope, s.score, s.matchedFrames,
-                                                   s.meanDistance, s.transform.rawValue])
+                                                   s.meanDistance, s.transform.rawValue, s.via])
                 }
                 return saved
             }
@@ -49,11 +49,13 @@ extension SQLiteCaseStore {
             try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM match_segments WHERE run_id = ? ORDER BY score DESC, id", arguments: [runID]).map { row in
                     let transform: String = row["transform"]
-                    return MatchSegment(queryVideoID: row["query_file_id"], referenceVideoID: row["reference_file_id"],
+                    var segment = MatchSegment(queryVideoID: row["query_file_id"], referenceVideoID: row["reference_file_id"],
                                         queryStart: row["query_start_s"], queryEnd: row["query_end_s"],
                                         referenceStart: row["reference_start_s"], referenceEnd: row["reference_end_s"],
                                         slope: row["slope"], matchedFrames: row["matched_frames"], meanDistance: row["mean_distance"],
                                         score: row["score"], transform: MatchTransform(rawValue: transform) ?? .none)
+                    segment.via = row["via_file_id"]
+                    return segment
                 }
             }
         }

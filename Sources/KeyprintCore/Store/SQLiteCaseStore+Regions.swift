@@ -6,13 +6,18 @@ extension SQLiteCaseStore {
         try guarded {
             try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [fileID]).map { row in
-                    let x: Double? = row["x"], y: Double? = row["y"], w: Double? = row["width"], h: Double? = row["height"]
-                    let rect = x.flatMap { x in y.flatMap { y in w.flatMap { w in h.map { h in NormalizedRect(x: x, y: y, width: w, height: h) } } } }
-                    return StoredRegion(fileID: row["file_id"], startTime: row["start_s"], rect: rect,
+                    StoredRegion(fileID: row["file_id"], startTime: row["start_s"], rect: Self.rect(row),
                                         detector: row["detector"], detectorVersion: row["detector_version"])
                 }
             }
         }
+    }
+
+    /// A shot_regions row's rectangle; nil when the shot has no region.
+    static func rect(_ row: Row) -> NormalizedRect? {
+        let x: Double? = row["x"], y: Double? = row["y"], w: Double? = row["width"], h: Double? = row["height"]
+        guard let x, let y, let w, let h else { return nil }
+        return NormalizedRect(x: x, y: y, width: w, height: h)
     }
 
     public func regionFrames(fileID: Int64) throws -> [StoredFrame] {
@@ -33,16 +38,11 @@ extension SQLiteCaseStore {
                         .map { Self.storedFrame($0).frameHash }
                     let regions = try Row.fetchAll(db, sql: "SELECT * FROM region_frames WHERE file_id = ? ORDER BY frame_index",
                                                    arguments: [file.id]).map { Self.storedFrame($0).frameHash }
-                    // Dense sampling stores region hashes for a 1-s subset of the frames only.
                     let shots = try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [file.id])
-                        .map { row in
-                            let x: Double? = row["x"], y: Double? = row["y"], w: Double? = row["width"], h: Double? = row["height"]
-                            var rect: NormalizedRect?
-                            if let x, let y, let w, let h { rect = NormalizedRect(x: x, y: y, width: w, height: h) }
-                            return ShotRegion(startTime: row["start_s"], region: rect)
-                        }
+                        .map { ShotRegion(startTime: $0["start_s"], region: Self.rect($0)) }
+                    // Dense sampling stores region hashes for a 1-s subset of the frames only.
                     return VideoFrames(videoID: file.id, frames: frames,
-                                       regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots))
+                                       regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots), shots: shots)
                 }
             }
         }

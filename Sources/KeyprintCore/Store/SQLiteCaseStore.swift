@@ -187,6 +187,10 @@ public final class SQLiteCaseStore: CaseStore {
                 DROP TABLE file_regions;
                 """)
         }
+        migrator.registerMigration("v5-derived-links") { db in
+            // A segment derived through a third file (`LinkDeriver`): that file; NULL = direct.
+            try db.execute(sql: "ALTER TABLE match_segments ADD COLUMN via_file_id INTEGER REFERENCES files(id) ON DELETE CASCADE")
+        }
         return migrator
     }
 }

@@ -21,6 +21,13 @@ extension Keyprint {
             matched), crop (one side's content region, e.g. the webcam pane or the picture inside \
             letterbox bars, matched the other side's whole frames; region against region is none), \
             mirror+crop (both).
+            Derived links: when every file is compared with every other (no --query/--reference, \
+            or the same collection for both), two files that did not match each other but both \
+            matched a third file over the same stretch are linked through it (degraded copies \
+            of one recording often drift too far apart to match directly). Such segments name \
+            the third file in the timeline's linked_via column, have matched_frames 0, and \
+            their mean_distance is the sum of the two links' (an upper bound). \
+            --no-derived-links turns this off.
 
             Exit status: 0 done (also when nothing links); 2 usage error (no database, unknown \
             collection); 3 the case database failed.
@@ -45,6 +52,9 @@ extension Keyprint {
         @Option(name: .long, help: "Query files matched at once (default: the number of cores).")
         var jobs: Int?
 
+        @Flag(name: .long, help: "Do not link files through a third file they both match.")
+        var noDerivedLinks = false
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -64,6 +74,7 @@ extension Keyprint {
             var settings = MatchSettings()
             settings.thresholdBits = threshold
             settings.minDuration = minDuration
+            settings.deriveLinks = !noDerivedLinks
             let request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine)
             let showProgress = !quiet
@@ -85,13 +96,15 @@ extension Keyprint {
             for file in try store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
             Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
                          + "(threshold \(threshold) bits, min duration \(minDuration) s).")
-            Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files; stored as match run #\(summary.run.id).")
+            let derived = summary.derivedPairs > 0 ? " (\(summary.derivedPairs) only through a third file)" : ""
+            Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files\(derived); stored as match run #\(summary.run.id).")
             if !summary.segments.isEmpty { Terminal.out("Top links:") }
             for s in summary.segments.prefix(10) {
                 let q = Terminal.printable(names[s.queryVideoID] ?? "#\(s.queryVideoID)")
                 let r = Terminal.printable(names[s.referenceVideoID] ?? "#\(s.referenceVideoID)")
+                let via = s.via.map { "  via " + Terminal.printable(names[$0] ?? "#\($0)") } ?? ""
                 Terminal.out("  \(q) \(span(s.queryStart, s.queryEnd)) ↔ \(r) \(span(s.referenceStart, s.referenceEnd))  "
-                             + "\(s.transform.rawValue)  score \(String(format: "%.1f", s.score))")
+                             + "\(s.transform.rawValue)  score \(String(format: "%.1f", s.score))\(via)")
             }
             Terminal.out("Write the timeline: keyprint export timeline --db \(db) --output TIMELINE.csv")
         }

@@ -51,6 +51,18 @@ import Testing
         #expect(table[1].count == header.count)
     }
 
+    @Test func aDerivedSegmentNamesTheFileItGoesThrough() throws {
+        var row = Self.row(transform: .none)
+        row.viaPath = "/case/in/call-a.mp4"
+        row.referencePath = "/case/in/call-a-letterbox.mp4"
+        let table = Self.parse(TimelineCSV.document([row, Self.row()]))
+        let derived = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
+        let direct = Dictionary(uniqueKeysWithValues: zip(table[0], table[2]))
+        #expect(derived["linked_via"] == "/case/in/call-a.mp4")
+        #expect(derived["message"]?.hasSuffix("(derived: both match call-a.mp4)") == true)
+        #expect(direct["linked_via"] == "")
+    }
+
     @Test func rowCarriesTheSegment() throws {
         let table = Self.parse(TimelineCSV.document([Self.row()]))
         let cells = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))

@@ -51,8 +51,33 @@ import Testing
         #expect(segments.count == 1)
         let s = try #require(segments.first)
         expectClose(s.slope, 1.25, within: 0.03, "slope")
-        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 31, "query end")
-        expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 48.75, "reference end")
+        // A segment runs to the time of the sample after its last one (here the end of the
+        // 32-s query): the copy shows reference 10 … 50 s.
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 32, "query end")
+        expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 50, "reference end")
+    }
+
+    @Test func spedUpCopyOfFastChangingContentReachesItsEnds() throws {
+        // Content that changes so fast (64 bits per 0.25 s) that a 1.25× copy's samples 0.25 s
+        // off the reference's half-second samples are beyond the loose radius: only every other
+        // query sample can be verified. The others are "related" (well under the 128 bits of
+        // unrelated pictures), so they carry the segment to the copy's first and last samples.
+        let fast = SyntheticRecording(seconds: 120, seed: 77, bitsPerStep: 64)
+        let reference = VideoFrames(videoID: 1, frames: fast.frames(from: 0, duration: 100, every: 0.5, noise: 3, seed: 1))
+        let query = VideoFrames(videoID: 2, frames: concatenate([
+            SyntheticRecording(seconds: 10, seed: 78).frames(from: 0, duration: 10),
+            fast.frames(from: 10.25, duration: 31, speed: 1.25, noise: 3, seed: 2),
+            SyntheticRecording(seconds: 10, seed: 79).frames(from: 0, duration: 10),
+        ]))
+        let s = try #require(Matcher(references: [reference]).match(query: query).first)
+        // Samples 10 … 40 s covered: the cuts are estimated halfway to the uncovered neighbours.
+        expectClose(s.queryStart, 9.5, within: 0.01, "query start"); expectClose(s.queryEnd, 40.5, within: 0.01, "query end")
+        expectClose(s.referenceStart, 9.625, "reference start"); expectClose(s.referenceEnd, 48.375, "reference end")
+        // Without "related" unknowns the first and last samples (off the reference's) are lost.
+        var noUnknowns = MatchSettings()
+        noUnknowns.relatedThresholdBits = 0
+        let t = try #require(Matcher(references: [reference], settings: noUnknowns).match(query: query).first)
+        #expect(t.queryStart >= 10.5 - 0.01 && t.queryEnd <= 39.5 + 0.01, "\(t.queryStart)–\(t.queryEnd)")
     }
 
     @Test(arguments: [0.5, 0.8, 1.1, 1.5, 2.0])
@@ -81,8 +106,10 @@ import Testing
         let segments = Matcher(references: [reference]).match(query: query)
         #expect(segments.count == 1, "\(segments)")
         let s = try #require(segments.first)
-        expectClose(s.queryStart, 20, "query start"); expectClose(s.queryEnd, 59, "query end")
-        expectClose(s.referenceStart, 30, "reference start"); expectClose(s.referenceEnd, 30 + speed * 39, "reference end")
+        expectClose(s.queryStart, 20, "query start"); expectClose(s.queryEnd, 60, "query end")
+        // The line: reference = 30 s + speed × (query − 20 s).
+        expectClose(s.referenceStart, 30 + speed * (s.queryStart - 20), "reference start")
+        expectClose(s.referenceEnd, 30 + speed * (s.queryEnd - 20), "reference end")
     }
 
     @Test func clipRepeatedInTheReferenceGivesBothOccurrences() throws {
@@ -205,6 +232,58 @@ import Testing
         // The same pane on both sides (a re-encode): the check passes and they link over the whole call.
         let reencode = denseCall(3, chrome: chrome, pane: a, seed: 3)
         #expect(Matcher(references: [callA]).match(query: reencode).first.map { $0.queryEnd - $0.queryStart } ?? 0 >= 55)
+    }
+
+    @Test func nearIdenticalWholeFramesLinkWhenTheRegionBoxesDiffer() throws {
+        // The same picture in two videos whose region detection found different boxes (a
+        // short excerpt where part of the pane stood still): the region hashes describe
+        // different crops and disagree, the whole frames agree within a few bits.
+        let picture = SyntheticRecording(seconds: 60, seed: 558)
+        let pane = NormalizedRect(x: 0.125, y: 0.133, width: 0.75, height: 0.744)
+        let shortPane = NormalizedRect(x: 0.125, y: 0.133, width: 0.75, height: 0.589)
+        func video(_ id: Int64, _ box: NormalizedRect, _ regions: SyntheticRecording) -> VideoFrames {
+            VideoFrames(videoID: id, frames: picture.frames(from: 0, duration: 60, noise: 3, seed: UInt64(id)),
+                        regionFrames: regions.frames(from: 0, duration: 60), shots: [ShotRegion(startTime: 0, region: box)])
+        }
+        let capture = video(1, pane, a), excerpt = video(2, shortPane, b)
+        let s = try #require(Matcher(references: [capture]).match(query: excerpt).first)
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 59, "query end")
+        // The same boxes: the region check applies and the disagreeing regions veto the link
+        // (shared chrome around different panes).
+        #expect(Matcher(references: [capture]).match(query: video(2, pane, b)).isEmpty)
+        // With the exemption off, different boxes are checked as well.
+        var strict = MatchSettings()
+        strict.differentRegionWholeFrameBits = 0
+        #expect(Matcher(references: [capture], settings: strict).match(query: excerpt).isEmpty)
+    }
+
+    @Test func openingStaysCommonWhereOnlyOneCaptureHasARegionOverIt() throws {
+        // Every capture opens on the same 8-s screen (whole frames alike). In the query and its
+        // re-upload the opening is a shot of its own whose region (a spinner) gets its own
+        // hashes; in three unrelated captures the opening shares the call's region, so their
+        // whole-frame matches with the query's opening fail the region check. They still show
+        // that the picture is everywhere: the link between query and re-upload starts after it.
+        let opening = SyntheticRecording(seconds: 8, seed: 4243, bitsPerStep: 1)
+        let spinner = SyntheticRecording(seconds: 8, seed: 4244)
+        func capture(_ id: Int64, content: SyntheticRecording, ownOpeningRegion: Bool) -> VideoFrames {
+            let whole = concatenate([opening.frames(from: 0, duration: 8, seed: UInt64(id)),
+                                     content.frames(from: 0, duration: 40, seed: 10 + UInt64(id))])
+            let regions = concatenate([
+                ownOpeningRegion ? spinner.frames(from: 0, duration: 8, seed: 20 + UInt64(id))
+                    : SyntheticRecording(seconds: 8, seed: 500 + UInt64(id)).frames(from: 0, duration: 8),
+                content.frames(from: 0, duration: 40, seed: 30 + UInt64(id)),
+            ])
+            return VideoFrames(videoID: id, frames: whole, regionFrames: regions)
+        }
+        let query = capture(1, content: a, ownOpeningRegion: true)
+        let reupload = capture(2, content: a, ownOpeningRegion: true)
+        let others = (3...5).map { capture(Int64($0), content: SyntheticRecording(seconds: 40, seed: 600 + UInt64($0)), ownOpeningRegion: false) }
+        let segments = Matcher(references: [reupload] + others).match(query: query)
+        #expect(segments.count == 1)
+        let s = try #require(segments.first)
+        #expect(s.referenceVideoID == 2)
+        expectClose(s.queryStart, 8, "query start (after the opening)")
+        expectClose(s.queryEnd, 47, "query end")
     }
 
     @Test func sameContentRegionOnBothSidesIsNotACrop() throws {

@@ -69,7 +69,8 @@ import Testing
         let others = (3...5).map { video(Int64($0), SyntheticRecording(seconds: 30, seed: 700 + UInt64($0)).frames(from: 0, duration: 30)) }
         let s = try #require(Matcher(references: [reference] + others).match(query: query).first)
         #expect(s.referenceVideoID == 1)
-        #expect(s.queryStart >= 6 - 1e-9 && s.queryStart <= 7, "start \(s.queryStart)")
+        // The cut lies between the opening's last sample (5 s) and the content's first (6 s).
+        #expect(s.queryStart >= 5.5 - 1e-9 && s.queryStart <= 7, "start \(s.queryStart)")
         #expect(s.queryEnd >= 34, "end \(s.queryEnd)")
     }
 

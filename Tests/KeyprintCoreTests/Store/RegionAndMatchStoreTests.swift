@@ -152,7 +152,9 @@ import Testing
         let store = try SQLiteCaseStore(path: path, create: false)
         #expect(try store.regions(fileID: 1) == [StoredRegion(fileID: 1, startTime: 0, rect: NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.625),
                                                               detector: "ContentRegionDetector", detectorVersion: 1)])
-        #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame], regionFrames: [region])])
+        #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame], regionFrames: [region], shots: [
+            ShotRegion(startTime: 0, region: NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.625)),
+        ])])
     }
 
     @Test func aVersion1DatabaseOpensMigratesAndKeepsItsData() throws {
@@ -174,7 +176,7 @@ import Testing
         try queue.close()
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links"])
         #expect(try store.frames(fileID: 1).map(\.frameHash) == [frame])
         #expect(try store.regions(fileID: 1).isEmpty)
         #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
