@@ -11,18 +11,27 @@ public struct DecodeOptions: Sendable, Equatable {
     public var timeBudget: Double?
     /// Decoder threads for this file. Keep 1 when files run in parallel.
     public var threads: Int
+    /// True: every frame goes through libswscale's RGB conversion and PDQ's RGB weights, as
+    /// vPDQ does, for vPDQ's hashes bit for bit. False: at native size, 8-bit YUV frames give
+    /// their luma straight from the Y plane (255/219·(Y−16) for limited range, Y for full
+    /// range), within a few bits of vPDQ's hashes and about a sixth cheaper per all-frames scan.
+    /// Default (`nil` in `init`): false for dense sampling (`SamplingMode.isDense`), where the
+    /// conversion is a large share of the cost, true otherwise, where it is not (one sampled
+    /// frame a second: under 2 % measured) and the exact luma kept 2 borderline pairs of
+    /// samples/ that the Y-plane luma lost (BENCHMARKS.md). No effect with a reduced `lumaSize`.
+    public var exactVPDQLuma: Bool
 
     public init(sampling: SamplingMode = .defaultInterval, lumaSize: (width: Int, height: Int)? = nil,
-                timeBudget: Double? = nil, threads: Int = 1) {
+                timeBudget: Double? = nil, threads: Int = 1, exactVPDQLuma: Bool? = nil) {
         self.sampling = sampling
         self.lumaSize = lumaSize
         self.timeBudget = timeBudget
         self.threads = threads
+        self.exactVPDQLuma = exactVPDQLuma ?? !sampling.isDense
     }
-
 
     public static func == (a: DecodeOptions, b: DecodeOptions) -> Bool {
         a.sampling == b.sampling && a.lumaSize?.width == b.lumaSize?.width && a.lumaSize?.height == b.lumaSize?.height
-            && a.timeBudget == b.timeBudget && a.threads == b.threads
+            && a.timeBudget == b.timeBudget && a.threads == b.threads && a.exactVPDQLuma == b.exactVPDQLuma
     }
 }

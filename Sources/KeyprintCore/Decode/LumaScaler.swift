@@ -1,16 +1,21 @@
 import CFFmpeg
 
-/// Converts decoded frames of any pixel format to a PDQ luma plane with libswscale.
+/// Converts decoded frames of any pixel format to a PDQ luma plane.
 ///
-/// When a reduced size is asked for, YUV frames (nearly all video) go straight to full-range
-/// GRAY8 at that size: only
-/// the Y plane is scaled (area averaging when shrinking) and limited-range Y (16…235) is
-/// stretched to 0…255. That is the value PDQ's Y = 0.299 R + 0.587 G + 0.114 B gives after
-/// the BT.601 YUV→RGB conversion the reference uses, up to rounding and the clipping of
-/// out-of-gamut RGB (within about one level), at a fraction of the cost: no chroma work, one
-/// plane instead of three. Native-resolution planes, and RGB and palette frames (images, GIFs,
-/// screen codecs), go through packed RGB (RGB0: the same values as the RGB24 vPDQ asks for, one
-/// 32-bit word a pixel so the luma loop vectorises) and the PDQ weights, as vPDQ does.
+/// PDQ's luma is Y = 0.299 R + 0.587 G + 0.114 B of the frame's RGB. For YUV that is, up to the
+/// rounding and clipping of the 8-bit R, G, B, the stored Y itself, stretched to 0…255 when it
+/// is limited range: the BT.601 YUV→RGB conversion's chroma terms cancel under those weights.
+///
+/// - Native size, 8-bit planar YUV (yuv420p, yuvj420p, yuv422p, yuv444p, nv12…), the default:
+///   the luma is read straight from the Y plane, no libswscale (`YPlaneLuma`). Limited range:
+///   255/219·(Y−16), clamped to 0…255; full range (yuvj*, or `color_range` JPEG): Y. Within
+///   about one level of the RGB route; vPDQ's hashes are reproduced within a few bits.
+/// - Native size with `exactVPDQLuma`, and every other pixel format (RGB, palette, gray,
+///   high bit depth; images, GIFs, screen codecs): libswscale converts to packed RGB (RGB0: the
+///   same values as the RGB24 vPDQ asks for, one 32-bit word a pixel so the luma loop
+///   vectorises) and the PDQ weights are applied, as vPDQ does: bit for bit vPDQ's luma.
+/// - A reduced size: YUV frames go to full-range GRAY8 at that size through libswscale (only
+///   the Y plane is scaled, area averaging when shrinking, limited range stretched to 0…255).
 struct LumaScaler {
     private var context: OpaquePointer?
     private var configured: Key?
@@ -31,12 +36,24 @@ struct LumaScaler {
             && flags & UInt64(AV_PIX_FMT_FLAG_HWACCEL) == 0 && flags & UInt64(AV_PIX_FMT_FLAG_BAYER) == 0
     }
 
-    mutating func luma(of frame: UnsafeMutablePointer<AVFrame>, size: (width: Int, height: Int)?, path: String) throws -> Plane {
+    /// The luma plane of `frame` at `size` (nil: native). `exact` keeps native-size YUV on the
+    /// swscale RGB route (vPDQ's luma bit for bit) instead of reading the Y plane.
+    mutating func luma(of frame: UnsafeMutablePointer<AVFrame>, size: (width: Int, height: Int)?, exact: Bool = false,
+                       path: String) throws -> Plane {
+        if size == nil, !exact, let range = YPlaneLuma.range(of: frame) {
+            let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
+            if luma.count != width * height { luma = [Float](repeating: 0, count: width * height) }
+            luma.withUnsafeMutableBufferPointer { out in
+                YPlaneLuma.read(plane: frame.pointee.data.0!, stride: Int(frame.pointee.linesize.0),
+                                width: width, height: height, range: range, into: out.baseAddress!)
+            }
+            return Plane(width: width, height: height, pixels: luma)
+        }
         let srcW = frame.pointee.width, srcH = frame.pointee.height
         let dstW = Int32(size?.width ?? Int(srcW)), dstH = Int32(size?.height ?? Int(srcH))
         let srcFormat = AVPixelFormat(rawValue: frame.pointee.format)
-        // At native resolution (the vPDQ-compatible mode) the RGB route is kept: it reproduces
-        // vPDQ's hashes bit for bit, where GRAY8 drifts by about one bit on average.
+        // At native resolution swscale's route is RGB: the exact vPDQ luma, and the one route for
+        // frames without an 8-bit Y plane.
         let gray = size != nil && Self.hasLumaPlane(srcFormat)
         let dstFormat = gray ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB0
         let flags = (dstW < srcW || dstH < srcH) ? SWS_AREA : SWS_BICUBIC

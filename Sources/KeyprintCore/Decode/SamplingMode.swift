@@ -9,6 +9,17 @@ public enum SamplingMode: Sendable, Equatable, Hashable, CustomStringConvertible
 
     public static let defaultInterval = SamplingMode.interval(seconds: 1.0)
 
+    /// Denser than one frame a second: every frame, or intervals under 1 s. Such sampling hashes
+    /// regions on a 1-s subset (`RegionHashing`) and reads PDQ luma from the Y plane by default
+    /// (`DecodeOptions.exactVPDQLuma`).
+    public var isDense: Bool {
+        switch self {
+        case .allFrames: return true
+        case .interval(let s): return s < 1
+        case .keyframes: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .keyframes: return "keyframes"

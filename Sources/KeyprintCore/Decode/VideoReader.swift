@@ -135,7 +135,7 @@ public final class VideoReader {
                     interval = sampler
                     if !take { continue }
                 }
-                let luma = try scaler.luma(of: frame, size: options.lumaSize, path: path)
+                let luma = try scaler.luma(of: frame, size: options.lumaSize, exact: options.exactVPDQLuma, path: path)
                 let upright = LumaFrame(index: index, timestamp: time, width: luma.width, height: luma.height, pixels: luma.pixels)
                 try body(upright.rotated(clockwise: info.rotation))
             }

@@ -16,10 +16,9 @@
 /// shot fits in the buffer this is exactly `ContentRegionDetector.detectShots` on all
 /// thumbnails followed by cropping each frame to `ShotRegion.region(at:in:)`.
 ///
-/// With `knownShots` (from a first pass at a coarser sampling: dense sampling leaves the buffer
-/// spanning about a second, too little motion to find a pane) nothing is buffered: each frame is
-/// cropped to the known shot containing its timestamp. With `hashing == false` only the shots
-/// are found (thumbnails are buffered, native frames are not): that first pass.
+/// Dense sampling (`isDense`) would leave the buffer spanning about a second, too little motion
+/// to find a pane: the caller then adds only a 1-s subset of its samples (`denseRegionInterval`;
+/// `VideoHasher.hashWithRegions`), so the shots, regions and region hashes are those of a 1-s scan.
 ///
 /// Buffered luma is kept as 16-bit fixed point (1/256 of a level: the decoder's luma is a
 /// weighted sum of 8-bit R, G, B, so it has fractions; rounding it to 8 bits moved region hashes
@@ -37,10 +36,6 @@ public struct RegionHashing {
     public var maxBufferedBytes = 96 << 20
     /// Width of the thumbnails the detector sees.
     public var thumbnailWidth = 160
-    /// Shots decided beforehand; frames are then cropped by time with no buffer.
-    public var knownShots: [ShotRegion]?
-    /// False: find the shots only (no native buffer, no hashes).
-    public var hashing = true
 
     /// Name and version of the detection recorded with a file's regions.
     public static let detectorName = "ContentRegionDetector"
@@ -68,25 +63,16 @@ public struct RegionHashing {
 
     public init() {}
 
-    /// Sampling of the first pass that finds the shots when the scan's own sampling is dense.
-    public static let firstPassSampling = SamplingMode.interval(seconds: 1)
+    /// Under dense sampling, the interval of the samples that get region detection and hashes:
+    /// the first sample at or after each whole second, the frames a 1-s scan samples.
+    public static let denseRegionInterval = 1.0
 
-    /// Whether `sampling` is too dense for the buffer to see enough motion (30 samples span
-    /// under 15 s): every frame, or intervals below 0.5 s. Key frames are sparse.
-    public static func needsFirstPass(_ sampling: SamplingMode) -> Bool {
-        switch sampling {
-        case .allFrames: return true
-        case .interval(let s): return s < 0.5
-        case .keyframes: return false
-        }
-    }
+    /// Whether `sampling` is denser than one frame a second (every frame, or intervals under
+    /// 1 s): only a 1-s subset of its samples then goes to region hashing. Key frames are sparse.
+    public static func isDense(_ sampling: SamplingMode) -> Bool { sampling.isDense }
 
     /// Takes the next sampled frame (in time order) with its whole-frame hash.
     public mutating func add(_ frame: LumaFrame, whole: FrameHash) {
-        if let knownShots {
-            regionFrames.append(regionHash(frame, whole: whole, ShotRegion.region(at: frame.timestamp, in: knownShots)))
-            return
-        }
         let thumbnail = frame.thumbnail(width: thumbnailWidth)
         if perShot, let previousThumbnail, detector.shots.isCut(previousThumbnail, thumbnail) {
             sawCut = true
@@ -95,16 +81,14 @@ public struct RegionHashing {
         previousThumbnail = thumbnail
         if shotStart == nil { shotStart = frame.timestamp }
         if decided {
-            if hashing { regionFrames.append(regionHash(frame, whole: whole, region)) }
+            regionFrames.append(regionHash(frame, whole: whole, region))
             return
         }
         thumbnails.append(thumbnail)
-        if hashing {
-            pending.append(Pending(whole: whole, width: frame.width, height: frame.height, luma: Self.quantized(frame.pixels)))
-            pendingBytes += 2 * frame.width * frame.height
-        }
+        pending.append(Pending(whole: whole, width: frame.width, height: frame.height, luma: Self.quantized(frame.pixels)))
+        pendingBytes += 2 * frame.width * frame.height
         let next = 2 * frame.width * frame.height
-        if thumbnails.count >= maxBufferedFrames || (hashing && pendingBytes + next > maxBufferedBytes) {
+        if thumbnails.count >= maxBufferedFrames || pendingBytes + next > maxBufferedBytes {
             decide(region: detector.detect(thumbnails))
         }
     }
@@ -113,9 +97,8 @@ public struct RegionHashing {
     /// empty when no shot has a region.
     public mutating func finish() -> (shots: [ShotRegion], regionFrames: [FrameHash]) {
         endShot()
-        let all = knownShots ?? shots
-        guard all.contains(where: { $0.region != nil }) else { return ([], []) }
-        return (all, regionFrames)
+        guard shots.contains(where: { $0.region != nil }) else { return ([], []) }
+        return (shots, regionFrames)
     }
 
     /// Closes the current shot, deciding its region if the buffer had not filled.

@@ -16,27 +16,17 @@ public enum VideoHasher {
 
     /// Hashes `path` with whole-frame hashes and, when `regions` is true, region hashes
     /// (`RegionHashing`, configured by `regionHashing`: a content region per shot, its crop
-    /// hashed for every sampled frame). When the sampling is dense (`RegionHashing.needsFirstPass`)
-    /// the shots and their regions come first from a pass at one frame a second (decoding skips
-    /// what it can), and the main pass crops by time with no buffer. `body` sees each
-    /// whole-frame hash as it is made (for progress and cancellation); the result holds all of them.
+    /// hashed), in one decode pass. When the sampling is dense (`RegionHashing.isDense`: every
+    /// frame, or intervals under 1 s) only the frames a 1-s sampler would pick (the first at or
+    /// after each whole second) go to `RegionHashing`, so their shots, regions and region hashes
+    /// are those of a 1-s scan and the region hashes cover that subset only; otherwise every
+    /// sampled frame does. `body` sees each whole-frame hash as it is made (for progress and
+    /// cancellation); the result holds all of them.
     public static func hashWithRegions(path: String, options: DecodeOptions, regions: Bool,
                                        regionHashing: RegionHashing = RegionHashing(),
                                        _ body: (FrameHash) throws -> Void = { _ in }) throws -> VideoHashes {
         var regionHashing = regionHashing
-        if regions && regionHashing.knownShots == nil && RegionHashing.needsFirstPass(options.sampling) {
-            var firstPass = options
-            firstPass.sampling = RegionHashing.firstPassSampling
-            let reader = try VideoReader(path: path, options: firstPass)
-            var detecting = regionHashing
-            detecting.hashing = false
-            let placeholder = FrameHash(index: 0, timestamp: 0, quality: 0, hash: PDQHash(), mirrorHash: PDQHash())
-            _ = try reader.forEachSample { frame in
-                try Task.checkCancellation()
-                detecting.add(frame, whole: placeholder)
-            }
-            regionHashing.knownShots = detecting.finish().shots
-        }
+        var regionSampler = RegionHashing.isDense(options.sampling) ? IntervalSampler(seconds: RegionHashing.denseRegionInterval) : nil
         let reader = try VideoReader(path: path, options: options)
         let hasher = PDQHasher(exactMirror: true)
         var frames: [FrameHash] = []
@@ -46,7 +36,9 @@ public enum VideoHasher {
                                  hash: result.hash, mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
             try body(hash)
             frames.append(hash)
-            if regions { regionHashing.add(frame, whole: hash) }
+            guard regions else { return }
+            if regionSampler?.accepts(time: frame.timestamp) == false { return }
+            regionHashing.add(frame, whole: hash)
         }
         let (shots, regionFrames) = regions ? regionHashing.finish() : ([], [])
         return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames)
@@ -67,7 +59,9 @@ public struct VideoHashes: Sendable {
     public var frames: [FrameHash]
     /// Its shots and their content regions (`RegionHashing`); empty when no shot has a region.
     public var shots: [ShotRegion]
-    /// Region hashes, one per entry of `frames` and at the same timestamps (a frame of a shot
-    /// without a region carries its whole-frame hash); empty when `shots` is.
+    /// Region hashes, in time order, each with the index and timestamp of its entry of
+    /// `frames` (a frame of a shot without a region carries its whole-frame hash): one per entry
+    /// of `frames`, or under dense sampling one per frame of the 1-s subset
+    /// (`RegionHashing.isDense`); empty when `shots` is.
     public var regionFrames: [FrameHash]
 }

@@ -23,8 +23,9 @@ public struct Matcher: Sendable {
                 }
             }
             if ref.hasRegions {
-                for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality {
-                    // A frame of a shot without a region carries its whole-frame hash here.
+                for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality && ref.ownsRegion(f) {
+                    // A frame of a shot without a region carries its whole-frame hash here; a
+                    // borrowed region hash (dense sampling) is its lender's entry again: not indexed.
                     hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(fh.hash != ref.frames[f].hash)
                 }
             }
@@ -68,7 +69,8 @@ public struct Matcher: Sendable {
             if useWhole, frame.quality >= settings.minQuality {
                 probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
             }
-            if hasRegions, query.regionFrames[qf].quality >= settings.minQuality {
+            // A borrowed region hash is looked up with its lender only; it still serves the check below.
+            if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
                 let isCrop = query.regionFrames[qf].hash != frame.hash
                 probes.append((query.regionFrames[qf].hash, false, isCrop))
                 probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))

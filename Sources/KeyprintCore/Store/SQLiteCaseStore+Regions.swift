@@ -40,7 +40,9 @@ extension SQLiteCaseStore {
                                                    arguments: [file.id]).map { Self.storedFrame($0).frameHash }
                     let shots = try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [file.id])
                         .map { ShotRegion(startTime: $0["start_s"], region: Self.rect($0)) }
-                    return VideoFrames(videoID: file.id, frames: frames, regionFrames: regions, shots: shots)
+                    // Dense sampling stores region hashes for a 1-s subset of the frames only.
+                    return VideoFrames(videoID: file.id, frames: frames,
+                                       regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots), shots: shots)
                 }
             }
         }

@@ -15,18 +15,24 @@ public struct ScanSettings: Sendable, Equatable, Codable {
     /// Also store region hashes (the content region's crop of every sampled frame). Settings
     /// recorded before regions existed decode as true.
     public var regions: Bool
+    /// PDQ luma through libswscale's RGB conversion, vPDQ's hashes bit for bit
+    /// (`DecodeOptions.exactVPDQLuma`, whose default follows the sampling); false: straight from
+    /// the Y plane. Settings recorded before the Y-plane luma existed decode as true (their
+    /// files were hashed that way).
+    public var exactVPDQLuma: Bool
 
     public init(sampling: SamplingMode, lumaSize: (width: Int, height: Int)? = nil,
-                timeBudget: Double?, jobs: Int, regions: Bool = true) {
+                timeBudget: Double?, jobs: Int, regions: Bool = true, exactVPDQLuma: Bool? = nil) {
         self.sampling = sampling.storageKey
         self.lumaWidth = lumaSize?.width
         self.lumaHeight = lumaSize?.height
         self.timeBudget = timeBudget
         self.jobs = jobs
         self.regions = regions
+        self.exactVPDQLuma = exactVPDQLuma ?? DecodeOptions(sampling: sampling).exactVPDQLuma
     }
 
-    private enum CodingKeys: String, CodingKey { case sampling, lumaWidth, lumaHeight, timeBudget, jobs, regions }
+    private enum CodingKeys: String, CodingKey { case sampling, lumaWidth, lumaHeight, timeBudget, jobs, regions, exactVPDQLuma }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -36,21 +42,24 @@ public struct ScanSettings: Sendable, Equatable, Codable {
         timeBudget = try c.decodeIfPresent(Double.self, forKey: .timeBudget)
         jobs = try c.decode(Int.self, forKey: .jobs)
         regions = try c.decodeIfPresent(Bool.self, forKey: .regions) ?? true
+        exactVPDQLuma = try c.decodeIfPresent(Bool.self, forKey: .exactVPDQLuma) ?? true
     }
 
     public var samplingMode: SamplingMode { SamplingMode(storageKey: sampling) ?? .defaultInterval }
 
     /// What decides the frames a file gets: a file hashed under another key is hashed again.
     /// `;shot-regions` marks files that also have per-shot region hashes (a file scanned before
-    /// regions existed, or with `;regions`, one region per file, is hashed again).
+    /// regions existed, or with `;regions`, one region per file, is hashed again). `;y-luma`
+    /// marks native-size luma read from the Y plane (without it: the RGB route, as before the
+    /// Y-plane luma existed, so files hashed then stay valid under `--vpdq-exact-luma`).
     public var hashingKey: String {
         "\(sampling);luma=\(lumaWidth.map(String.init) ?? "native")x\(lumaHeight.map(String.init) ?? "native")"
-            + (regions ? ";shot-regions" : "")
+            + (regions ? ";shot-regions" : "") + (exactVPDQLuma || lumaWidth != nil ? "" : ";y-luma")
     }
 
     public var decodeOptions: DecodeOptions {
         let luma: (width: Int, height: Int)? = (lumaWidth != nil && lumaHeight != nil) ? (lumaWidth!, lumaHeight!) : nil
-        return DecodeOptions(sampling: samplingMode, lumaSize: luma, timeBudget: timeBudget, threads: 1)
+        return DecodeOptions(sampling: samplingMode, lumaSize: luma, timeBudget: timeBudget, threads: 1, exactVPDQLuma: exactVPDQLuma)
     }
 
     public var json: String {

@@ -24,11 +24,13 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("Luma plane size handed to PDQ, WIDTHxHEIGHT (default: native resolution, as vPDQ).", valueName: "WxH", visibility: .hidden))
         var lumaSize: String?
 
+        @OptionGroup var luma: LumaOptions
+
         @Option(name: .long, help: ArgumentHelp("Give up on the file after S seconds.", valueName: "S"))
         var timeout: Double?
 
         func run() throws {
-            var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout)
+            var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout, exactVPDQLuma: luma.exact)
             if let lumaSize {
                 let parts = lumaSize.split(separator: "x").compactMap { Int($0) }
                 guard parts.count == 2, parts[0] >= 64, parts[1] >= 64 else { throw ValidationError("--luma-size takes WIDTHxHEIGHT, each at least 64") }

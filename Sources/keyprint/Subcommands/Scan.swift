@@ -42,6 +42,8 @@ extension Keyprint {
               help: "Store whole-frame hashes only: no content-region (webcam pane, letterbox) hashes. Recorded in the scan's settings.")
         var noRegions = false
 
+        @OptionGroup var luma: LumaOptions
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -59,7 +61,8 @@ extension Keyprint {
             }
             let store = try ScanSession.openStore(database: db, folder: root)
             let settings = ScanSettings(sampling: sampling.mode, timeBudget: timeoutPerFile,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions)
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions,
+                                        exactVPDQLuma: luma.exact)
             let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
             let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, store: store)

@@ -15,7 +15,8 @@ import Testing
             "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-x264-params", "b-pyramid=none:scenecut=0",
             "-g", "60", "-pix_fmt", "yuv420p",
         ])
-        let all = try VideoHasher.hashes(path: clip, options: DecodeOptions(sampling: .allFrames))
+        // vPDQ's luma on both sides (all frames would read the Y plane by default).
+        let all = try VideoHasher.hashes(path: clip, options: DecodeOptions(sampling: .allFrames, exactVPDQLuma: true))
         let interval = DecodeOptions(sampling: .interval(seconds: 1), threads: threads)
         var sampled: [FrameHash] = []
         let decoded = try VideoHasher.hash(path: clip, options: interval) { sampled.append($0) }.decodedFrames

@@ -52,10 +52,13 @@ import Testing
                          mirrorHash: r.exactMirrorHash ?? r.hash(.flipX))
     }
 
-    /// The hash of one frame's crop computed directly from the decoded (float) luma, as the
-    /// library recipe does.
+    /// The hash of one frame's crop computed directly from the decoded luma, as the library
+    /// recipe does, rounded to the fixed point that `RegionHashing` hashes every crop from (so
+    /// that a region hash does not depend on whether its frame was buffered).
     static func directHash(_ frame: LumaFrame, _ region: NormalizedRect) -> FrameHash {
-        wholeHash(frame.cropped(to: region))
+        var crop = frame.cropped(to: region)
+        crop.pixels = crop.pixels.map { RegionHashing.fixed($0) / RegionHashing.fixedPoint }
+        return wholeHash(crop)
     }
 
     /// The library recipe with every frame in memory.
@@ -145,17 +148,6 @@ import Testing
         try Self.expectPane(Self.streamed(frames).shots.first?.region, x: 40, y: 30, w: 270, h: 120)
     }
 
-    @Test func knownShotsCropByTimeWithoutABuffer() throws {
-        let frames = Self.concatenated([Self.capture(8), Self.fullFrame(2), Self.otherCapture(6)])
-        let reference = Self.reference(frames)
-        #expect(reference.shots.count >= 3 && reference.shots.contains { $0.region == nil })
-        let out = Self.streamed(frames) { $0.knownShots = reference.shots }
-        #expect(out.shots == reference.shots && out.regionFrames == reference.regionFrames)
-        // Detection only (the first pass): the same shots, no hashes.
-        let detected = Self.streamed(frames) { $0.hashing = false }
-        #expect(detected.shots == reference.shots && detected.regionFrames.isEmpty)
-    }
-
     @Test func noRegionMeansNoRegionHashes() {
         // Every pixel moves: one-frame shots, none with a region.
         let out = Self.streamed(Self.fullFrame(12))
@@ -163,9 +155,9 @@ import Testing
         #expect(Self.streamed([]).shots.isEmpty)
     }
 
-    @Test func denseSamplingTakesItsShotsFromAOneSecondPass() {
-        #expect(RegionHashing.needsFirstPass(.allFrames) && RegionHashing.needsFirstPass(.interval(seconds: 0.25)))
-        #expect(!RegionHashing.needsFirstPass(.interval(seconds: 0.5)) && !RegionHashing.needsFirstPass(.keyframes))
+    @Test func samplingDenserThanOneASecondIsDense() {
+        #expect(RegionHashing.isDense(.allFrames) && RegionHashing.isDense(.interval(seconds: 0.25)) && RegionHashing.isDense(.interval(seconds: 0.5)))
+        #expect(!RegionHashing.isDense(.interval(seconds: 1)) && !RegionHashing.isDense(.interval(seconds: 2)) && !RegionHashing.isDense(.keyframes))
     }
 
     /// Real captures at 1 s: the streaming scan code equals the recipe on decoded frames.
@@ -191,12 +183,20 @@ import Testing
         #expect(longest <= RegionHashing().maxBufferedFrames)
     }
 
-    @Test func denseSamplingUsesTheShotsOfTheOneSecondScan() throws {
-        let file = TestPaths.samples.appendingPathComponent("captures/call-a.mp4").path
-        let everySecond = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 1)), regions: true)
-        let dense = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 0.25)), regions: true)
-        #expect(!everySecond.shots.isEmpty && dense.shots == everySecond.shots)
-        #expect(dense.regionFrames.map(\.timestamp) == dense.frames.map(\.timestamp))
+    /// Dense sampling hashes regions in the same pass on the frames a 1-s scan samples: the
+    /// same shots and the same region hashes as that scan, each at the index and timestamp of
+    /// one of the dense scan's own frames.
+    @Test(arguments: [SamplingMode.interval(seconds: 0.25), .allFrames])
+    func denseSamplingHashesRegionsOnTheOneSecondSubset(_ sampling: SamplingMode) throws {
+        let file = TestPaths.samples.appendingPathComponent("reuploads/compilation.mp4").path
+        // The same luma path on both sides (their defaults differ: `DecodeOptions.exactVPDQLuma`).
+        let everySecond = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 1), exactVPDQLuma: false),
+                                                          regions: true)
+        let dense = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: sampling, exactVPDQLuma: false), regions: true)
+        #expect(everySecond.shots.count > 1 && dense.shots == everySecond.shots)
         #expect(dense.frames.count > 3 * everySecond.frames.count)
+        #expect(dense.regionFrames == everySecond.regionFrames)
+        let denseFrames = Set(dense.frames.map { "\($0.index)@\($0.timestamp)" })
+        #expect(dense.regionFrames.allSatisfy { denseFrames.contains("\($0.index)@\($0.timestamp)") })
     }
 }

@@ -201,6 +201,39 @@ import Testing
         #expect(!Matcher(references: [callA, callB], settings: settings).match(query: callA).isEmpty)
     }
 
+    /// A densely sampled call (4 frames a second) with region hashes of its own once a second,
+    /// the rest borrowed as the store fills them (`VideoFrames.filledRegionFrames`).
+    func denseCall(_ id: Int64, chrome: SyntheticRecording, pane: SyntheticRecording, seed: UInt64) -> VideoFrames {
+        let frames = chrome.frames(from: 0, duration: 60, every: 0.25, seed: seed)
+        let own = pane.frames(from: 0, duration: 60, seed: seed + 100).map { f in
+            var g = f
+            g.index = Int((f.timestamp / 0.25).rounded())
+            return g
+        }
+        let regions = VideoFrames.filledRegionFrames(frames: frames, regions: own,
+                                                     shots: [ShotRegion(startTime: 0, region: NormalizedRect(x: 0.1, y: 0.1, width: 0.5, height: 0.5))])
+        return VideoFrames(videoID: id, frames: frames, regionFrames: regions)
+    }
+
+    @Test func borrowedRegionHashesAreNotIndexedYetCheckWholeFrameMatches() {
+        let chrome = SyntheticRecording(seconds: 60, seed: 559)
+        let callA = denseCall(1, chrome: chrome, pane: a, seed: 1)
+        let callB = denseCall(2, chrome: chrome, pane: b, seed: 2)
+        #expect(callA.hasRegions && callA.frames.count == 240)
+        #expect((0..<240).filter(callA.ownsRegion).count == 60)
+        // 240 whole-frame hashes and the 60 own region hashes; not the 180 borrowed copies.
+        #expect(Matcher(references: [callA]).indexedHashCount == 240 + 60)
+        // Same chrome, different panes: every whole-frame match is vetoed by the region check,
+        // borrowed region hashes included.
+        #expect(Matcher(references: [callA, callB]).match(query: callA).isEmpty)
+        var unchecked = MatchSettings()
+        unchecked.matchWholeFramesOfRegionVideos = true
+        #expect(!Matcher(references: [callA, callB], settings: unchecked).match(query: callA).isEmpty)
+        // The same pane on both sides (a re-encode): the check passes and they link over the whole call.
+        let reencode = denseCall(3, chrome: chrome, pane: a, seed: 3)
+        #expect(Matcher(references: [callA]).match(query: reencode).first.map { $0.queryEnd - $0.queryStart } ?? 0 >= 55)
+    }
+
     @Test func nearIdenticalWholeFramesLinkWhenTheRegionBoxesDiffer() throws {
         // The same picture in two videos whose region detection found different boxes (a
         // short excerpt where part of the pane stood still): the region hashes describe

@@ -54,6 +54,40 @@ import Testing
         #expect(try store.videoFrames(collection: nil).isEmpty)
     }
 
+    /// Dense sampling stores region hashes for a 1-s subset: loading fills every other frame
+    /// with the nearest region hash of its own shot, keeping the lender's timestamp.
+    @Test func denseFilesBorrowTheNearestRegionHashOfTheirShot() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        // 4 frames a second over 6 s (index i at i/4 s); region rows at 0, 1, 2, 3, 4, 5 s.
+        let frames = (0..<24).map { i in var f = Self.frame(i); f.timestamp = Double(i) / 4; return f }
+        let own = stride(from: 0, to: 24, by: 4).map { i in var f = Self.frame(i, salt: 99); f.timestamp = Double(i) / 4; return f }
+        let pane = NormalizedRect(x: 0.1, y: 0.1, width: 0.5, height: 0.5)
+        // Shot 1 (pane) 0–2.9 s, shot 2 without a region from 3 s, shot 3 (pane) from 4 s.
+        let shots = [ShotRegion(startTime: 0, region: pane), ShotRegion(startTime: 3, region: nil), ShotRegion(startTime: 4, region: pane)]
+        try store.commit(FileOutcome(fileID: ids[0], state: .done, size: 1, mtimeNanoseconds: 1, frames: frames,
+                                     shots: shots, regionFrames: own), scanID: scanID)
+        #expect(try store.regionFrames(fileID: ids[0]).map(\.frameHash) == own)
+        let video = try #require(try store.videoFrames(collection: "c").first)
+        #expect(video.frames == frames && video.hasRegions)
+        // Lender per frame: own rows at 0, 4, 8, 16, 20; frames 1 → 0, 2 → 0 (tie: earlier),
+        // 3 → 4; 9, 10, 11 → 8 (frame 12 at 3 s is in the next shot); shot 2 (12–15) has no
+        // region: whole-frame hashes, its own row at 12 included; 17 → 16, 18 → 16, 19 → 20;
+        // 21, 22, 23 → 20.
+        let expected = [0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 8, nil, nil, nil, nil, 16, 16, 16, 20, 20, 20, 20, 20]
+        for (i, lender) in expected.enumerated() {
+            if let lender {
+                #expect(video.regionFrames[i] == own[lender / 4], "frame \(i)")
+                #expect(video.ownsRegion(i) == (lender == i), "frame \(i)")
+            } else if i == 12 {
+                #expect(video.regionFrames[i] == own[3] && video.ownsRegion(i), "frame 12 keeps its own row")
+            } else {
+                #expect(video.regionFrames[i] == frames[i] && video.ownsRegion(i), "frame \(i)")
+            }
+        }
+    }
+
     @Test func aFailingRegionInsertRollsBackTheWholeFile() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
