@@ -110,6 +110,7 @@ public final class VideoReader {
         var decoded = 0
         var interval: IntervalSampler? = nil
         if case .interval(let s) = options.sampling { interval = IntervalSampler(seconds: s) }
+        var exactSampler = options.exactLumaInterval.map { IntervalSampler(seconds: $0) }
         var inputEnded = false
         // Interval sampling skips the non-reference frames that cannot be a sample (see
         // `NonReferenceSkipper`); frame numbers then come from packet timestamps.
@@ -135,7 +136,8 @@ public final class VideoReader {
                     interval = sampler
                     if !take { continue }
                 }
-                let luma = try scaler.luma(of: frame, size: options.lumaSize, exact: options.exactVPDQLuma, path: path)
+                let exact = options.exactVPDQLuma || exactSampler?.accepts(time: time) == true
+                let luma = try scaler.luma(of: frame, size: options.lumaSize, exact: exact, path: path)
                 let upright = LumaFrame(index: index, timestamp: time, width: luma.width, height: luma.height, pixels: luma.pixels)
                 try body(upright.rotated(clockwise: info.rotation))
             }

@@ -75,3 +75,27 @@ import Testing
         #expect(abs(YPlaneLuma.level(126) - 128.082) < 0.001)
     }
 }
+
+/// Dense sampling with the Y-plane luma still hashes the 1-s subset the exact way, so a dense
+/// scan is a 1-s scan's frames plus the frames in between.
+@Suite struct DenseScanContainsTheOneSecondScanTests {
+    @Test(arguments: ["reuploads/call-c-letterbox-blur.mp4", "reuploads/call-b-15fps.mov"])
+    func oneSecondFramesAreIdenticalInsideADenseScan(_ relative: String) throws {
+        let path = TestPaths.samples.appendingPathComponent(relative).path
+        let sparse = try VideoHasher.hashes(path: path, options: DecodeOptions(sampling: .interval(seconds: 1)))
+        let dense = try VideoHasher.hashes(path: path, options: DecodeOptions(sampling: .allFrames))
+        #expect(DecodeOptions(sampling: .allFrames).exactLumaInterval == 1)
+        #expect(!sparse.isEmpty && dense.count > 4 * sparse.count)
+        let byTime = Dictionary(dense.map { ($0.timestamp, $0) }, uniquingKeysWith: { a, _ in a })
+        for f in sparse {
+            let d = try #require(byTime[f.timestamp], "no dense frame at \(f.timestamp)")
+            #expect(d.hash == f.hash && d.mirrorHash == f.mirrorHash && d.quality == f.quality, "frame at \(f.timestamp)")
+        }
+        // The frames in between take the Y-plane route: at least some hash differently from
+        // the exact route (the test would pass vacuously if every frame were exact).
+        let exactDense = try VideoHasher.hashes(path: path, options: DecodeOptions(sampling: .allFrames, exactVPDQLuma: true))
+        let sparseTimes = Set(sparse.map(\.timestamp))
+        let differing = zip(dense, exactDense).filter { !sparseTimes.contains($0.0.timestamp) && $0.0.hash != $0.1.hash }
+        #expect(!differing.isEmpty)
+    }
+}

@@ -189,10 +189,10 @@ import Testing
     @Test(arguments: [SamplingMode.interval(seconds: 0.25), .allFrames])
     func denseSamplingHashesRegionsOnTheOneSecondSubset(_ sampling: SamplingMode) throws {
         let file = TestPaths.samples.appendingPathComponent("reuploads/compilation.mp4").path
-        // The same luma path on both sides (their defaults differ: `DecodeOptions.exactVPDQLuma`).
-        let everySecond = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 1), exactVPDQLuma: false),
-                                                          regions: true)
-        let dense = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: sampling, exactVPDQLuma: false), regions: true)
+        // Both with their default luma: a dense scan's 1-s frames take vPDQ's exact luma, as a
+        // 1-s scan's do (`DecodeOptions.exactLumaInterval`).
+        let everySecond = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: .interval(seconds: 1)), regions: true)
+        let dense = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: sampling), regions: true)
         #expect(everySecond.shots.count > 1 && dense.shots == everySecond.shots)
         #expect(dense.frames.count > 3 * everySecond.frames.count)
         #expect(dense.regionFrames == everySecond.regionFrames)
