@@ -7,7 +7,9 @@ A pair of files is *linked* when the timeline has at least one segment between t
 direction). Precision and recall count unordered file pairs. For each true pair that is
 linked, the found span on each side is the hull of its segments; it is *within 1 s* when both
 ends on both sides are within 1 s of the truth, and its IoU is the mean of the two sides'
-interval IoU. Exit status 0; the numbers are the result.
+interval IoU. A pair linked only through a third file (a derived link: the timeline's
+linked_via) is marked "(derived)"; the last line counts direct links alone.
+Exit status 0; the numbers are the result.
 """
 import csv, json, os, sys
 from collections import defaultdict
@@ -33,6 +35,7 @@ def main():
     markdown = "--markdown" in args
     truth = json.load(open(truth_path))
     segs = defaultdict(list)   # (a, b) sorted key -> list of ((a0,a1),(b0,b1))
+    derived = set()            # keys linked only through a third file (linked_via)
     with open(timeline, newline="") as f:
         for row in csv.DictReader(f):
             roots = ("samples", os.path.basename(os.path.dirname(os.path.abspath(truth_path))))
@@ -41,6 +44,7 @@ def main():
             rs = (float(row["reference_start_s"]), float(row["reference_end_s"]))
             key = tuple(sorted((q, r)))
             segs[key].append((qs, rs) if key == (q, r) else (rs, qs))
+            if row.get("linked_via"): derived.add(key)
     true_pairs = {}
     for p in truth["pairs"]:
         key = tuple(sorted((p["a"], p["b"])))
@@ -63,7 +67,7 @@ def main():
         ok = all(abs(x - y) <= 1.0 for x, y in zip(fa + fb, ta + tb))
         within += ok; ious.append(score)
         rows.append((key[0], key[1], transform, f"{ta[0]:.1f}-{ta[1]:.1f}", f"{fa[0]:.1f}-{fa[1]:.1f}",
-                     f"{tb[0]:.1f}-{tb[1]:.1f}", f"{fb[0]:.1f}-{fb[1]:.1f}", f"{score:.2f}", "ok" if ok else "span off"))
+                     f"{tb[0]:.1f}-{tb[1]:.1f}", f"{fb[0]:.1f}-{fb[1]:.1f}", f"{score:.2f}", ("ok" if ok else "span off") + (" (derived)" if key in derived else "")))
     mean_iou = sum(ious) / len(ious) if ious else 0.0
     head = ("a", "b", "transform", "truth a", "found a", "truth b", "found b", "IoU", "verdict")
     if markdown:
@@ -76,6 +80,9 @@ def main():
         print(f"false link: {key[0]} <-> {key[1]} " + ", ".join(f"{s[0][0]:.1f}-{s[0][1]:.1f} ~ {s[1][0]:.1f}-{s[1][1]:.1f}" for s in segs[key]))
     print(f"\ntrue pairs {len(true_pairs)}, linked pairs {len(linked)}, true links {len(tp)}, false links {len(fp)}, missed {len(fn)}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  spans within 1 s {within}/{len(true_pairs)}  mean span IoU {mean_iou:.3f}")
+    direct_tp = tp - derived
+    print(f"direct links only (without links through a third file): true links {len(direct_tp)}, false links {len(fp - derived)}, "
+          f"recall {len(direct_tp) / len(true_pairs) if true_pairs else 1.0:.3f}")
     return 0
 
 if __name__ == "__main__":
