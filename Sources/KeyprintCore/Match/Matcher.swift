@@ -225,7 +225,7 @@ public struct Matcher: Sendable {
         guard !times.isEmpty, !refTimes.isEmpty else { return segment }
         let offset = segment.referenceStart - segment.slope * segment.queryStart
         let line = { (t: Double) in segment.slope * t + offset }
-        let refEnd = refTimes[refTimes.count - 1] + Self.typicalInterval(refTimes)
+        let refEnd = Self.end(of: reference, times: refTimes)
         /// The reference samples on either side of time `t`, within `offsetTolerance`.
         func bracketingReferences(_ t: Double) -> [Int] {
             var lo = 0, hi = refTimes.count
@@ -281,13 +281,21 @@ public struct Matcher: Sendable {
         // estimate (off by at most half the sampling interval). Before the first sample and
         // after the last, the video's start and end are the neighbours.
         let start = first > 0 ? (times[first - 1] + times[first]) / 2 : min(times[first], 0)
-        let end = last + 1 < times.count ? (times[last] + times[last + 1]) / 2 : times[last] + Self.typicalInterval(times)
+        let end = last + 1 < times.count ? (times[last] + times[last + 1]) / 2 : Self.end(of: query, times: times)
         var out = segment
         out.queryStart = start
         out.queryEnd = end
         out.referenceStart = max(0, line(start))
         out.referenceEnd = max(0, min(line(end), refEnd))
         return out
+    }
+
+    /// Where a video's sampled time ends: its duration when known (and not before its last
+    /// sample), else its last sample + one sampling interval.
+    static func end(of video: VideoFrames, times: [Double]) -> Double {
+        let last = times[times.count - 1]
+        if let d = video.duration, d.isFinite, d > last { return min(d, last + typicalInterval(times)) }
+        return last + typicalInterval(times)
     }
 
     /// The median spacing of sample times (1 s when there is only one sample).

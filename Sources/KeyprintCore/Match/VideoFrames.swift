@@ -15,12 +15,15 @@ public struct VideoFrames: Sendable, Equatable {
     /// The shots and their content regions (empty when unknown). Lets the matcher tell whether
     /// two frames' region hashes describe the same part of the picture.
     public var shots: [ShotRegion]
+    /// The video's duration in seconds, when known: segments end there at the latest.
+    public var duration: Double?
 
-    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = [], shots: [ShotRegion] = []) {
+    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = [], shots: [ShotRegion] = [], duration: Double? = nil) {
         self.videoID = videoID
         self.frames = frames
         self.regionFrames = regionFrames
         self.shots = shots
+        self.duration = duration
     }
 
     /// Position in `shots` of the shot containing time `t` (0 without shots).

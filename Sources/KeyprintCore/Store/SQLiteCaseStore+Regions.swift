@@ -42,7 +42,8 @@ extension SQLiteCaseStore {
                         .map { ShotRegion(startTime: $0["start_s"], region: Self.rect($0)) }
                     // Dense sampling stores region hashes for a 1-s subset of the frames only.
                     return VideoFrames(videoID: file.id, frames: frames,
-                                       regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots), shots: shots)
+                                       regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots), shots: shots,
+                                       duration: file.media?.duration)
                 }
             }
         }

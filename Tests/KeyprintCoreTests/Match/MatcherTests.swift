@@ -43,6 +43,17 @@ import Testing
         expectClose(s.referenceStart, 40, "reference start"); expectClose(s.referenceEnd, 69, "reference end")
     }
 
+    @Test func aSegmentEndsAtTheVideosEndAtTheLatest() throws {
+        // Samples 0 … 59 s of a 59.4-s query: the last sample stands until the end of the file.
+        let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60, seed: 1), duration: 60)
+        let query = VideoFrames(videoID: 2, frames: a.frames(from: 0, duration: 60, seed: 2), duration: 59.4)
+        let s = try #require(Matcher(references: [reference]).match(query: query).first)
+        expectClose(s.queryEnd, 59.4, within: 1e-9, "query end")
+        let unknown = VideoFrames(videoID: 3, frames: query.frames)
+        let t = try #require(Matcher(references: [reference]).match(query: unknown).first)
+        expectClose(t.queryEnd, 60, within: 1e-9, "query end without a known duration")
+    }
+
     @Test func spedUpCopyGivesSlopeAndSpans() throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
         // The query plays reference 10 s … 50 s at 1.25×: 32 s of query.
