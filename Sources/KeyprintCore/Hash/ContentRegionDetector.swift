@@ -5,6 +5,11 @@
 public struct ContentRegionDetector: Sendable {
     public var letterbox = LetterboxDetector()
     public var active = ActiveRegionDetector()
+    /// Bars must take at least this fraction of the frame for the picture inside them to get
+    /// hashes of its own (a portrait re-upload of a landscape capture: about 0.7). Chat layouts
+    /// have flat strips of chrome along their edges that the letterbox detector also peels
+    /// (on samples/ 2–12 % of the frame); those are not a re-upload's bars.
+    public var pictureMinBars: Double = 0.25
     /// A region covering at least this fraction of the frame counts as the whole frame.
     public var wholeFrameFraction: Double = 0.95
     /// Cuts between shots, for `detectShots`.
@@ -16,7 +21,15 @@ public struct ContentRegionDetector: Sendable {
     public init() {}
 
     public func detect(_ thumbnails: [LumaFrame]) -> NormalizedRect? {
-        guard !thumbnails.isEmpty else { return nil }
+        detectRegionAndPicture(thumbnails).region
+    }
+
+    /// `detect`, and the picture inside letterbox or pillarbox bars when there are bars and the
+    /// region is a smaller part of it (a chat pane inside a letterboxed re-upload): that
+    /// picture, bars removed, is what the original's whole frame shows. nil without bars or
+    /// when the region is the picture itself.
+    public func detectRegionAndPicture(_ thumbnails: [LumaFrame]) -> (region: NormalizedRect?, picture: NormalizedRect?) {
+        guard !thumbnails.isEmpty else { return (nil, nil) }
         let bars = letterbox.detect(thumbnails)
         let inner = thumbnails.map { $0.cropped(to: bars) }
         var region = bars
@@ -24,7 +37,8 @@ public struct ContentRegionDetector: Sendable {
             region = NormalizedRect(x: bars.x + moving.x * bars.width, y: bars.y + moving.y * bars.height,
                                     width: moving.width * bars.width, height: moving.height * bars.height)
         }
-        return region.area >= wholeFrameFraction ? nil : region
+        let picture = bars.area <= 1 - pictureMinBars && region != bars ? bars : nil
+        return (region.area >= wholeFrameFraction ? nil : region, picture)
     }
 
     /// The content region per shot: the thumbnails (in time order) are cut where nearly every
