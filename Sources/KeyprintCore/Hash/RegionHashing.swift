@@ -39,7 +39,7 @@ public struct RegionHashing {
 
     /// Name and version of the detection recorded with a file's regions.
     public static let detectorName = "ContentRegionDetector"
-    public static let detectorVersion = 2
+    public static let detectorVersion = 3
 
     private struct Pending {
         var whole: FrameHash
@@ -59,6 +59,11 @@ public struct RegionHashing {
     private var pendingBytes = 0
     private var decided = false
     private var region: NormalizedRect?
+    private var picture: NormalizedRect?
+    /// Hashes of the picture inside letterbox bars (`ContentRegionDetector.detectRegionAndPicture`),
+    /// for the frames of shots that have bars around a smaller region, in time order; each
+    /// with the index and timestamp of its frame. Complete after `finish`.
+    public private(set) var pictureFrames: [FrameHash] = []
     private let hasher = PDQHasher(exactMirror: true)
 
     public init() {}
@@ -82,6 +87,7 @@ public struct RegionHashing {
         if shotStart == nil { shotStart = frame.timestamp }
         if decided {
             regionFrames.append(regionHash(frame, whole: whole, region))
+            if let picture { pictureFrames.append(regionHash(frame, whole: whole, picture)) }
             return
         }
         thumbnails.append(thumbnail)
@@ -89,7 +95,7 @@ public struct RegionHashing {
         pendingBytes += 2 * frame.width * frame.height
         let next = 2 * frame.width * frame.height
         if thumbnails.count >= maxBufferedFrames || pendingBytes + next > maxBufferedBytes {
-            decide(region: detector.detect(thumbnails))
+            decide(detector.detectRegionAndPicture(thumbnails))
         }
     }
 
@@ -107,14 +113,16 @@ public struct RegionHashing {
         if !decided {
             // A video without cuts is one shot and is always detected (as `detectShots`).
             let enough = !sawCut || thumbnails.count >= detector.minShotFrames
-            decide(region: enough ? detector.detect(thumbnails) : nil)
+            decide(enough ? detector.detectRegionAndPicture(thumbnails) : (nil, nil))
         }
-        shotStart = nil; decided = false; region = nil
+        shotStart = nil; decided = false; region = nil; picture = nil
     }
 
-    private mutating func decide(region: NormalizedRect?) {
+    private mutating func decide(_ found: (region: NormalizedRect?, picture: NormalizedRect?)) {
+        let region = found.region
         decided = true
         self.region = region
+        self.picture = region == nil ? nil : found.picture
         shots.append(ShotRegion(startTime: shotStart ?? 0, region: region))
         thumbnails = []
         let held = pending
@@ -122,10 +130,16 @@ public struct RegionHashing {
         pendingBytes = 0
         for p in held {
             guard let region else { regionFrames.append(p.whole); continue }
-            let r = region.pixels(frameWidth: p.width, frameHeight: p.height)
-            let crop = p.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: p.width) { Float(all[$0]) / Self.fixedPoint } }
-            regionFrames.append(hash(crop, r, like: p.whole))
+            regionFrames.append(bufferedHash(p, region))
+            if let picture { pictureFrames.append(bufferedHash(p, picture)) }
         }
+    }
+
+    /// The hash of a buffered frame's crop to `rect`.
+    private func bufferedHash(_ p: Pending, _ rect: NormalizedRect) -> FrameHash {
+        let r = rect.pixels(frameWidth: p.width, frameHeight: p.height)
+        let crop = p.luma.withUnsafeBufferPointer { all in Self.crop(r, stride: p.width) { Float(all[$0]) / Self.fixedPoint } }
+        return hash(crop, r, like: p.whole)
     }
 
     private func regionHash(_ frame: LumaFrame, whole: FrameHash, _ region: NormalizedRect?) -> FrameHash {

@@ -41,7 +41,8 @@ public enum VideoHasher {
             regionHashing.add(frame, whole: hash)
         }
         let (shots, regionFrames) = regions ? regionHashing.finish() : ([], [])
-        return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames)
+        return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames,
+                           pictureFrames: shots.isEmpty ? [] : regionHashing.pictureFrames)
     }
 
     /// Convenience: all sampled frame hashes of a file.
@@ -64,4 +65,7 @@ public struct VideoHashes: Sendable {
     /// of `frames`, or under dense sampling one per frame of the 1-s subset
     /// (`RegionHashing.isDense`); empty when `shots` is.
     public var regionFrames: [FrameHash]
+    /// Hashes of the picture inside letterbox bars, for frames whose shot has bars around a
+    /// smaller content region (`RegionHashing.pictureFrames`); often empty.
+    public var pictureFrames: [FrameHash] = []
 }

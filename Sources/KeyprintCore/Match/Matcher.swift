@@ -21,6 +21,10 @@ public struct Matcher: Sendable {
                 for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
                     hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
                 }
+                // The picture inside letterbox bars counts as a whole frame of its frame.
+                for (f, ph) in ref.picturesByPosition() where ph.quality >= settings.minQuality {
+                    hashes.append(ph.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
+                }
             }
             if ref.hasRegions {
                 for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality && ref.ownsRegion(f) {
@@ -61,6 +65,7 @@ public struct Matcher: Sendable {
         let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
         let checkWhole = !settings.matchWholeFramesOfRegionVideos && hasRegions
         var byReference: [Int: [FrameMatch]] = [:]
+        let pictures = query.picturesByPosition()
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
         for (qf, frame) in query.frames.enumerated() {
@@ -68,6 +73,9 @@ public struct Matcher: Sendable {
             var probes: [(PDQHash, Bool, Bool)] = []
             if useWhole, frame.quality >= settings.minQuality {
                 probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+            }
+            if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
+                probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
             }
             // A borrowed region hash is looked up with its lender only; it still serves the check below.
             if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {

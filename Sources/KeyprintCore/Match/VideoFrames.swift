@@ -17,13 +17,29 @@ public struct VideoFrames: Sendable, Equatable {
     public var shots: [ShotRegion]
     /// The video's duration in seconds, when known: segments end there at the latest.
     public var duration: Double?
+    /// Hashes of the picture inside letterbox bars of some frames (by frame index, in time
+    /// order; `RegionHashing.pictureFrames`). The matcher treats them as further whole-frame
+    /// hashes of those frames: bars removed, the picture is what the original's frames show.
+    public var pictureFrames: [FrameHash]
 
-    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = [], shots: [ShotRegion] = [], duration: Double? = nil) {
+    public init(videoID: Int64, frames: [FrameHash], regionFrames: [FrameHash] = [], shots: [ShotRegion] = [],
+                duration: Double? = nil, pictureFrames: [FrameHash] = []) {
         self.videoID = videoID
         self.frames = frames
         self.regionFrames = regionFrames
         self.shots = shots
         self.duration = duration
+        self.pictureFrames = pictureFrames
+    }
+
+    /// Position in `frames` → its picture hash, for the frames that have one.
+    public func picturesByPosition() -> [Int: FrameHash] {
+        guard !pictureFrames.isEmpty else { return [:] }
+        var position: [Int: Int] = [:]
+        for (i, f) in frames.enumerated() { position[f.index] = i }
+        var out: [Int: FrameHash] = [:]
+        for p in pictureFrames { if let i = position[p.index] { out[i] = p } }
+        return out
     }
 
     /// Position in `shots` of the shot containing time `t` (0 without shots).

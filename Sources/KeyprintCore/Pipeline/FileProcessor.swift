@@ -64,6 +64,7 @@ public struct FileProcessor: Sendable {
             outcome.frames = result.frames
             outcome.shots = result.shots
             outcome.regionFrames = result.regionFrames
+            outcome.pictureFrames = result.pictureFrames
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch let error as DecodeError {

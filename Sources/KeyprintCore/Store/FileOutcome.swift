@@ -17,6 +17,8 @@ public struct FileOutcome: Sendable {
     /// timestamps); both empty when no shot has a region or regions were off.
     public var shots: [ShotRegion]
     public var regionFrames: [FrameHash]
+    /// Hashes of the picture inside letterbox bars (`VideoHashes.pictureFrames`).
+    public var pictureFrames: [FrameHash] = []
     public var decodedFrames: Int?
     public var processingSeconds: Double
 

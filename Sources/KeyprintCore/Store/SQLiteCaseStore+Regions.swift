@@ -38,12 +38,14 @@ extension SQLiteCaseStore {
                         .map { Self.storedFrame($0).frameHash }
                     let regions = try Row.fetchAll(db, sql: "SELECT * FROM region_frames WHERE file_id = ? ORDER BY frame_index",
                                                    arguments: [file.id]).map { Self.storedFrame($0).frameHash }
+                    let pictures = try Row.fetchAll(db, sql: "SELECT * FROM picture_frames WHERE file_id = ? ORDER BY frame_index",
+                                                    arguments: [file.id]).map { Self.storedFrame($0).frameHash }
                     let shots = try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [file.id])
                         .map { ShotRegion(startTime: $0["start_s"], region: Self.rect($0)) }
                     // Dense sampling stores region hashes for a 1-s subset of the frames only.
                     return VideoFrames(videoID: file.id, frames: frames,
                                        regionFrames: VideoFrames.filledRegionFrames(frames: frames, regions: regions, shots: shots), shots: shots,
-                                       duration: file.media?.duration)
+                                       duration: file.media?.duration, pictureFrames: pictures)
                 }
             }
         }
@@ -53,6 +55,7 @@ extension SQLiteCaseStore {
     /// (if any) come in.
     static func replaceRegion(_ db: Database, of outcome: FileOutcome) throws {
         try db.execute(sql: "DELETE FROM region_frames WHERE file_id = ?", arguments: [outcome.fileID])
+        try db.execute(sql: "DELETE FROM picture_frames WHERE file_id = ?", arguments: [outcome.fileID])
         try db.execute(sql: "DELETE FROM shot_regions WHERE file_id = ?", arguments: [outcome.fileID])
         guard !outcome.shots.isEmpty else { return }
         let shot = try db.cachedStatement(sql: """
@@ -68,6 +71,13 @@ extension SQLiteCaseStore {
         for frame in outcome.regionFrames {
             try insert.execute(arguments: [outcome.fileID, frame.index, frame.timestamp, frame.quality,
                                            Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
+        }
+        let picture = try db.cachedStatement(sql: """
+            INSERT INTO picture_frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for frame in outcome.pictureFrames {
+            try picture.execute(arguments: [outcome.fileID, frame.index, frame.timestamp, frame.quality,
+                                            Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
         }
     }
 }

@@ -191,6 +191,22 @@ public final class SQLiteCaseStore: CaseStore {
             // A segment derived through a third file (`LinkDeriver`): that file; NULL = direct.
             try db.execute(sql: "ALTER TABLE match_segments ADD COLUMN via_file_id INTEGER REFERENCES files(id) ON DELETE CASCADE")
         }
+        migrator.registerMigration("v6-picture-frames") { db in
+            // Hashes of the picture inside letterbox bars (bars removed), for frames whose shot
+            // has bars around a smaller content region; rows only where there is such a picture.
+            try db.execute(sql: """
+                CREATE TABLE picture_frames (
+                    id INTEGER PRIMARY KEY,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    frame_index INTEGER NOT NULL,
+                    timestamp_s REAL NOT NULL,
+                    quality INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    mirror_hash BLOB NOT NULL CHECK (length(mirror_hash) = 32),
+                    UNIQUE (file_id, frame_index)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -48,13 +48,14 @@ public struct ScanSettings: Sendable, Equatable, Codable {
     public var samplingMode: SamplingMode { SamplingMode(storageKey: sampling) ?? .defaultInterval }
 
     /// What decides the frames a file gets: a file hashed under another key is hashed again.
-    /// `;shot-regions` marks files that also have per-shot region hashes (a file scanned before
-    /// regions existed, or with `;regions`, one region per file, is hashed again). `;y-luma`
+    /// `;shot-regions+picture` marks files that also have per-shot region hashes and the hashes of
+    /// the picture inside letterbox bars (a file scanned before those existed — `;regions`, one
+    /// region per file, or `;shot-regions` — is hashed again). `;y-luma`
     /// marks native-size luma read from the Y plane (without it: the RGB route, as before the
     /// Y-plane luma existed, so files hashed then stay valid under `--vpdq-exact-luma`).
     public var hashingKey: String {
         "\(sampling);luma=\(lumaWidth.map(String.init) ?? "native")x\(lumaHeight.map(String.init) ?? "native")"
-            + (regions ? ";shot-regions" : "") + (exactVPDQLuma || lumaWidth != nil ? "" : ";y-luma")
+            + (regions ? ";shot-regions+picture" : "") + (exactVPDQLuma || lumaWidth != nil ? "" : ";y-luma")
     }
 
     public var decodeOptions: DecodeOptions {

@@ -165,3 +165,38 @@ struct SyntheticLayout {
         #expect(thumb.width == 2 && thumb.height == 1 && thumb.pixels == [2.5, 4.5])
     }
 }
+
+/// The picture inside letterbox bars, on real re-uploads of samples/.
+@Suite struct LetterboxPictureTests {
+    static func thumbnails(_ relative: String) throws -> [LumaFrame] {
+        var out: [LumaFrame] = []
+        let reader = try VideoReader(path: TestPaths.samples.appendingPathComponent(relative).path,
+                                     options: DecodeOptions(sampling: .interval(seconds: 1)))
+        try reader.forEachSample { out.append($0.thumbnail(width: 160)) }
+        return out
+    }
+
+    @Test func pictureOfAPaddedPortraitReUploadIsTheWholeCapture() throws {
+        // call-b scaled to 360 × 202 and padded with black to 360 × 640 at y = 219. The chat
+        // chrome's own flat rows and margins next to the padding belong to the picture.
+        let found = ContentRegionDetector().detectRegionAndPicture(try Self.thumbnails("reuploads/call-b-letterbox-portrait.mp4"))
+        let picture = try #require(found.picture)
+        #expect(abs(picture.x) < 0.01 && abs(picture.width - 1) < 0.01, "\(picture)")
+        #expect(abs(picture.y - 219.0 / 640) < 0.01 && abs(picture.height - 202.0 / 640) < 0.01, "\(picture)")
+        // The content region (the pane) is a smaller part of it.
+        let region = try #require(found.region)
+        #expect(region.area < 0.8 * picture.area)
+    }
+
+    @Test func noPictureWithoutRealBars() throws {
+        // A chat capture: flat chrome strips along its edges are not a re-upload's bars.
+        #expect(ContentRegionDetector().detectRegionAndPicture(try Self.thumbnails("captures/call-a.mp4")).picture == nil)
+    }
+
+    @Test func blurredBarsKeepTheLetterboxDetectorsEdges() throws {
+        let thumbs = try Self.thumbnails("reuploads/call-c-letterbox-blur.mp4")
+        let d = ContentRegionDetector()
+        let picture = try #require(d.detectRegionAndPicture(thumbs).picture)
+        #expect(picture == d.letterbox.detect(thumbs))
+    }
+}

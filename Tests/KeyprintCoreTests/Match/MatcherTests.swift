@@ -318,6 +318,27 @@ import Testing
         expectClose(s.queryEnd, 47, "query end")
     }
 
+    @Test func thePictureInsideBarsMatchesTheOriginalsWholeFrames() throws {
+        // A letterboxed re-upload: its whole frames (bars included) look unrelated to the
+        // capture's, its tiny pane's region hashes drifted beyond the loose radius, but the
+        // picture inside its bars is the capture's whole frame.
+        let capture = SyntheticRecording(seconds: 60, seed: 559)
+        let panes = SyntheticRecording(seconds: 60, seed: 560)
+        let original = VideoFrames(videoID: 1, frames: capture.frames(from: 0, duration: 40, noise: 3, seed: 1),
+                                   regionFrames: panes.frames(from: 0, duration: 40, noise: 3, seed: 2),
+                                   shots: [ShotRegion(startTime: 0, region: NormalizedRect(x: 0.02, y: 0.11, width: 0.76, height: 0.76))])
+        var copy = VideoFrames(videoID: 2, frames: SyntheticRecording(seconds: 60, seed: 561).frames(from: 0, duration: 40),
+                               regionFrames: panes.frames(from: 0, duration: 40, noise: 56, seed: 3),
+                               shots: [ShotRegion(startTime: 0, region: NormalizedRect(x: 0.02, y: 0.37, width: 0.76, height: 0.24))])
+        #expect(Matcher(references: [original]).match(query: copy).isEmpty)
+        copy.pictureFrames = capture.frames(from: 0, duration: 40, noise: 3, seed: 4)
+        let s = try #require(Matcher(references: [original]).match(query: copy).first)
+        #expect(s.transform == .none)
+        expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 40, "query end")
+        // And the other way round: the original's frames find the copy's pictures in the index.
+        #expect(!Matcher(references: [copy]).match(query: original).isEmpty)
+    }
+
     @Test func sameContentRegionOnBothSidesIsNotACrop() throws {
         // A re-encode of a capture: both have the pane as their region.
         let chrome = SyntheticRecording(seconds: 60, seed: 557)

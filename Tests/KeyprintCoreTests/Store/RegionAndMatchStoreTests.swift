@@ -54,6 +54,27 @@ import Testing
         #expect(try store.videoFrames(collection: nil).isEmpty)
     }
 
+    @Test func pictureFramesCommitWithTheFileLoadAndAreReplaced() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        let id = ids[0]
+        let shots = [ShotRegion(startTime: 0, region: NormalizedRect(x: 0.02, y: 0.37, width: 0.75, height: 0.24))]
+        let pictures = [1, 3].map { Self.frame($0, salt: 55) }
+        var outcome = FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<5).map { Self.frame($0) },
+                                  shots: shots, regionFrames: (0..<5).map { Self.frame($0, salt: 99) })
+        outcome.pictureFrames = pictures
+        try store.commit(outcome, scanID: scanID)
+        let video = try #require(try store.videoFrames(collection: "c").first)
+        #expect(video.pictureFrames == pictures)
+        #expect(video.picturesByPosition().keys.sorted() == [1, 3])
+        // Reprocessed (here: failed): the picture rows go with the file's other rows.
+        try store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
+        outcome.pictureFrames = []
+        try store.commit(outcome, scanID: scanID)
+        #expect(try #require(try store.videoFrames(collection: "c").first).pictureFrames.isEmpty)
+    }
+
     /// Dense sampling stores region hashes for a 1-s subset: loading fills every other frame
     /// with the nearest region hash of its own shot, keeping the lender's timestamp.
     @Test func denseFilesBorrowTheNearestRegionHashOfTheirShot() throws {
@@ -176,7 +197,7 @@ import Testing
         try queue.close()
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames"])
         #expect(try store.frames(fileID: 1).map(\.frameHash) == [frame])
         #expect(try store.regions(fileID: 1).isEmpty)
         #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
