@@ -11,7 +11,10 @@ extension Keyprint {
             Columns, in this order: message, datetime, timestamp_desc, query_path, query_start_s, \
             query_end_s, reference_path, reference_start_s, reference_end_s, score, matched_frames, \
             mean_distance, transform; then query_md5, query_sha256, reference_md5, reference_sha256, \
-            threshold_bits, min_duration_s, sampling, speed. datetime is ISO 8601 UTC: the query's \
+            threshold_bits, min_duration_s, sampling, speed, linked_via (empty for a direct match; for \
+            a derived link, the third file both files matched over the same stretch: such rows have \
+            matched_frames 0). Each span end lies halfway between the last matching and the first \
+            non-matching sample (or at the file's start or end). datetime is ISO 8601 UTC: the query's \
             container creation time + query_start_s, or its modification time + query_start_s when it \
             has none (timestamp_desc says which). Every stored comparison is written (run \
             `keyprint match` first). RFC 4180; cells a spreadsheet would execute get a leading \
