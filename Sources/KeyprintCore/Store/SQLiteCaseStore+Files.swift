@@ -91,14 +91,7 @@ extension SQLiteCaseStore {
                         scanID, now, outcome.fileID,
                     ])
                 guard db.changesCount == 1 else { throw StoreError.unknownFile(id: outcome.fileID) }
-                try db.execute(sql: "DELETE FROM frames WHERE file_id = ?", arguments: [outcome.fileID])
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                for frame in outcome.frames {
-                    try insert.execute(arguments: [outcome.fileID, frame.index, frame.timestamp, frame.quality,
-                                                   Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
-                }
+                try Self.replaceRows(db, of: .frames, fileID: outcome.fileID, with: outcome.frames)
                 try Self.replaceRegion(db, of: outcome)
                 var detail = "\(outcome.state.rawValue) in \(String(format: "%.3f", outcome.processingSeconds)) s"
                 if outcome.state == .done { detail += ", \(outcome.frames.count) frame(s)" }

@@ -1,13 +1,34 @@
 import Foundation
 import GRDB
 
+/// The three tables of frame hashes, one row per (file, frame index) with the same columns:
+/// whole frames, content regions, pictures inside letterbox bars. Their names are fixed here,
+/// never taken from input.
+enum FrameHashTable: String {
+    case frames
+    case regionFrames = "region_frames"
+    case pictureFrames = "picture_frames"
+}
+
 extension SQLiteCaseStore {
     public func frames(fileID: Int64) throws -> [StoredFrame] {
-        try guarded {
-            try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM frames WHERE file_id = ? ORDER BY frame_index", arguments: [fileID])
-                    .map(Self.storedFrame)
-            }
+        try guarded { try pool.read { db in try Self.rows(db, of: .frames, fileID: fileID) } }
+    }
+
+    /// A file's rows of `table`, in frame order.
+    static func rows(_ db: Database, of table: FrameHashTable, fileID: Int64) throws -> [StoredFrame] {
+        try Row.fetchAll(db, sql: "SELECT * FROM \(table.rawValue) WHERE file_id = ? ORDER BY frame_index", arguments: [fileID])
+            .map(storedFrame)
+    }
+
+    /// Inside a write transaction: replaces a file's rows of `table` with `hashes`.
+    static func replaceRows(_ db: Database, of table: FrameHashTable, fileID: Int64, with hashes: [FrameHash]) throws {
+        try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE file_id = ?", arguments: [fileID])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO \(table.rawValue) (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for frame in hashes {
+            try insert.execute(arguments: [fileID, frame.index, frame.timestamp, frame.quality, Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
         }
     }
 
