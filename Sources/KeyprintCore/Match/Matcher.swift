@@ -160,19 +160,16 @@ public struct Matcher: Sendable {
                 strongSpans[v, default: []].append((s.queryStart, s.queryEnd))
             }
         }
+        func stronglyLinked(_ v: Int, at time: Double) -> Bool {
+            strongSpans[v]?.contains { time >= $0.0 - 1e-9 && time <= $0.1 + 1e-9 } ?? false
+        }
         // df per query frame.
         var matchedBy: [Int: Set<Int>] = [:]
         for (v, matches) in raw {
-            for m in matches {
-                let explained = strongSpans[v]?.contains { m.queryTime >= $0.0 - 1e-9 && m.queryTime <= $0.1 + 1e-9 } ?? false
-                if !explained { matchedBy[m.queryFrame, default: []].insert(v) }
-            }
+            for m in matches where !stronglyLinked(v, at: m.queryTime) { matchedBy[m.queryFrame, default: []].insert(v) }
         }
         for (qf, references) in failedChecks {
-            let time = query.frames[qf].timestamp
-            for v in references where !(strongSpans[v]?.contains { time >= $0.0 - 1e-9 && time <= $0.1 + 1e-9 } ?? false) {
-                matchedBy[qf, default: []].insert(v)
-            }
+            for v in references where !stronglyLinked(v, at: query.frames[qf].timestamp) { matchedBy[qf, default: []].insert(v) }
         }
         var out: [Int: [FrameMatch]] = [:]
         for (v, matches) in raw {
@@ -261,30 +258,27 @@ public struct Matcher: Sendable {
             let verifiable = around.contains { abs(refTimes[$0] - rt) <= settings.verifyTolerance }
             return verifiable || best > settings.relatedThresholdBits ? .miss : .unknown
         }
+        /// Walks from covered index `edge` outward by `direction` (+1 forward, −1 backward) and
+        /// returns the new outermost covered index: hits cover, misses are bridged, unknown
+        /// samples cover while no miss came since the last hit; at most `maxGap` past the last hit.
+        func walk(from edge: Int, by direction: Int) -> Int {
+            var covered = edge, lastHit = edge, missed = false
+            var qi = edge + direction
+            while qi >= 0, qi < times.count, abs(times[qi] - times[lastHit]) <= settings.maxGap + 1e-9 {
+                switch step(qi, forward: direction > 0) {
+                case .stop: return covered
+                case .hit: covered = qi; lastHit = qi; missed = false
+                case .miss: missed = true
+                case .unknown: if !missed { covered = qi }
+                }
+                qi += direction
+            }
+            return covered
+        }
         // Index range of the covered query frames.
-        guard var first = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
-              var last = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), first <= last else { return segment }
-        var lastHit = last, missed = false
-        var qi = last + 1
-        while qi < times.count, times[qi] - times[lastHit] <= settings.maxGap + 1e-9 {
-            let s = step(qi, forward: true)
-            if s == .stop { break }
-            if s == .hit { last = qi; lastHit = qi; missed = false }
-            else if s == .miss { missed = true }
-            else if !missed { last = qi }
-            qi += 1
-        }
-        var firstHit = first
-        missed = false
-        qi = first - 1
-        while qi >= 0, times[firstHit] - times[qi] <= settings.maxGap + 1e-9 {
-            let s = step(qi, forward: false)
-            if s == .stop { break }
-            if s == .hit { first = qi; firstHit = qi; missed = false }
-            else if s == .miss { missed = true }
-            else if !missed { first = qi }
-            qi -= 1
-        }
+        guard let firstMatched = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
+              let lastMatched = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), firstMatched <= lastMatched else { return segment }
+        let last = walk(from: lastMatched, by: 1), first = walk(from: firstMatched, by: -1)
         // Each cut lies between a covered sample and its uncovered neighbour: halfway is the
         // estimate (off by at most half the sampling interval). Before the first sample and
         // after the last, the video's start and end are the neighbours.
