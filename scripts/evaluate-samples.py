@@ -36,9 +36,9 @@ def main():
     truth = json.load(open(truth_path))
     segs = defaultdict(list)   # (a, b) sorted key -> list of ((a0,a1),(b0,b1))
     derived = set()            # keys linked only through a third file (linked_via)
+    roots = ("samples", os.path.basename(os.path.dirname(os.path.abspath(truth_path))))
     with open(timeline, newline="") as f:
         for row in csv.DictReader(f):
-            roots = ("samples", os.path.basename(os.path.dirname(os.path.abspath(truth_path))))
             q, r = rel(row["query_path"], roots), rel(row["reference_path"], roots)
             qs = (float(row["query_start_s"]), float(row["query_end_s"]))
             rs = (float(row["reference_start_s"]), float(row["reference_end_s"]))

@@ -77,13 +77,13 @@ enum SamplesExperiment {
             lines.append("\(ok ? "ok    " : "SPAN  ") \(p["a"]!) \(fixed(best.queryStart, 1))–\(fixed(best.queryEnd, 1)) (truth \(fixed(as0, 1))–\(fixed(as1, 1))) ↔ \(p["b"]!) \(fixed(best.referenceStart, 1))–\(fixed(best.referenceEnd, 1)) (truth \(fixed(bs0, 1))–\(fixed(bs1, 1))) \(best.transform.rawValue) ×\(fixed(best.slope, 2)) IoU \(fixed(pairIoU, 2))")
         }
         var falseLinks = Set<[Int64]>()
-        for s in found where !truePairs.contains([min(s.queryVideoID, s.referenceVideoID), max(s.queryVideoID, s.referenceVideoID)]) {
-            falseLinks.insert([min(s.queryVideoID, s.referenceVideoID), max(s.queryVideoID, s.referenceVideoID)])
+        for s in found where !truePairs.contains(s.filePair) {
+            falseLinks.insert(s.filePair)
         }
         for f in falseLinks.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             lines.append("FALSE \(paths[Int(f[0])]) ↔ \(paths[Int(f[1])])")
         }
-        let linkedPairs = Set(found.map { [min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID)] })
+        let linkedPairs = Set(found.map(\.filePair))
         let tp = linkedPairs.intersection(truePairs).count
         let precision = linkedPairs.isEmpty ? 1 : Double(tp) / Double(linkedPairs.count)
         let recall = Double(tp) / Double(truePairs.count)

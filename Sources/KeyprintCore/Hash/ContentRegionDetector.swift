@@ -21,7 +21,7 @@ public struct ContentRegionDetector: Sendable {
     public init() {}
 
     public func detect(_ thumbnails: [LumaFrame]) -> NormalizedRect? {
-        detectRegionAndPicture(thumbnails).region
+        regionAndBars(thumbnails)?.region
     }
 
     /// `detect`, and the picture inside letterbox or pillarbox bars when there are bars and the
@@ -29,7 +29,15 @@ public struct ContentRegionDetector: Sendable {
     /// picture, bars removed, is what the original's whole frame shows. nil without bars or
     /// when the region is the picture itself.
     public func detectRegionAndPicture(_ thumbnails: [LumaFrame]) -> (region: NormalizedRect?, picture: NormalizedRect?) {
-        guard !thumbnails.isEmpty else { return (nil, nil) }
+        guard let (region, bars) = regionAndBars(thumbnails) else { return (nil, nil) }
+        let picture = bars.area <= 1 - pictureMinBars && (region ?? .full) != bars ? Self.solidBarsPicture(bars, thumbnails) : nil
+        return (region, picture)
+    }
+
+    /// The content region (nil: the whole frame) and the letterbox detector's bars; nil without
+    /// thumbnails.
+    private func regionAndBars(_ thumbnails: [LumaFrame]) -> (region: NormalizedRect?, bars: NormalizedRect)? {
+        guard !thumbnails.isEmpty else { return nil }
         let bars = letterbox.detect(thumbnails)
         let inner = thumbnails.map { $0.cropped(to: bars) }
         var region = bars
@@ -37,8 +45,7 @@ public struct ContentRegionDetector: Sendable {
             region = NormalizedRect(x: bars.x + moving.x * bars.width, y: bars.y + moving.y * bars.height,
                                     width: moving.width * bars.width, height: moving.height * bars.height)
         }
-        let picture = bars.area <= 1 - pictureMinBars && region != bars ? Self.solidBarsPicture(bars, thumbnails) : nil
-        return (region.area >= wholeFrameFraction ? nil : region, picture)
+        return (region.area >= wholeFrameFraction ? nil : region, bars)
     }
 
     /// The picture inside solid-colour bars: the letterbox detector peels every line without

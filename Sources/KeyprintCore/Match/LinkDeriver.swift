@@ -49,7 +49,7 @@ public struct LinkDeriver: Sendable {
             edgesFrom[s.queryVideoID, default: []].append(Edge(
                 from: s.queryVideoID, to: s.referenceVideoID, start: s.queryStart, end: s.queryEnd,
                 slope: s.slope, offset: offset, score: s.score, meanDistance: s.meanDistance, transform: s.transform))
-            linked.insert([min(s.queryVideoID, s.referenceVideoID), max(s.queryVideoID, s.referenceVideoID)])
+            linked.insert(s.filePair)
         }
         // Per unlinked pair: the candidates through each intermediary.
         var candidates: [[Int64]: [Int64: [MatchSegment]]] = [:]

@@ -43,4 +43,7 @@ public struct MatchSegment: Sendable, Equatable {
     }
 
     public var queryDuration: Double { queryEnd - queryStart }
+
+    /// The two video ids, smaller first: the unordered pair of files the segment links.
+    public var filePair: [Int64] { [min(queryVideoID, referenceVideoID), max(queryVideoID, referenceVideoID)] }
 }

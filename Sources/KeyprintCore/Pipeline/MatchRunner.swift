@@ -98,8 +98,8 @@ public struct MatchRunner: Sendable {
                            settings: MatchRunSettings(request.settings), commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
         run = try store.saveMatchRun(run, segments: kept)
-        let pairs = Set(kept.map { [min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID)] })
-        let derived = Set(kept.filter { $0.via != nil }.map { [min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID)] })
+        let pairs = Set(kept.map(\.filePair))
+        let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
                             linkedPairs: pairs.count, derivedPairs: derived.count)
     }
