@@ -1,13 +1,27 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The targets are the pipeline's stages; each may import only the stages before it:
+//
+//   KeyprintModel ← KeyprintDecode (+ CFFmpeg)
+//                 ← KeyprintHash
+//                 ← KeyprintIndex ← KeyprintMatch
+//                 ← KeyprintStore (+ GRDB)  ← KeyprintExport
+//   KeyprintPipeline (all of the above + swift-crypto) ← keyprint (+ ArgumentParser)
+//
+// CFFmpeg is reachable only through KeyprintDecode, GRDB only through KeyprintStore.
+
+// Optimised in debug builds too: the test suite hashes thousands of real frames, which
+// unoptimised Swift makes ~20× slower.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Keyprint",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "keyprint", targets: ["keyprint"]),
         .executable(name: "keyprint-bench", targets: ["KeyprintBench"]),
-        .library(name: "KeyprintCore", targets: ["KeyprintCore"]),
+        .library(name: "KeyprintPipeline", targets: ["KeyprintPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -15,40 +29,54 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // FFmpeg's C libraries, found through pkg-config. Only the Decode layer imports this.
+        // FFmpeg's C libraries, found through pkg-config. Only KeyprintDecode imports this.
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libswscale libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "pkg-config"])]
         ),
+        // Value types every stage shares: hashes, frames, rectangles, shots, sampling, media
+        // facts, segments, scan settings.
+        .target(name: "KeyprintModel", path: "Sources/Model", swiftSettings: optimisedInDebug),
+        // FFmpeg: open, demux, decode, sample, luma planes.
+        .target(name: "KeyprintDecode", dependencies: ["KeyprintModel", "CFFmpeg"], path: "Sources/Decode",
+                swiftSettings: optimisedInDebug),
+        // PDQ and region hashing of luma planes.
+        .target(name: "KeyprintHash", dependencies: ["KeyprintModel"], path: "Sources/Hash", swiftSettings: optimisedInDebug),
+        // Hamming-distance search over PDQ hashes.
+        .target(name: "KeyprintIndex", dependencies: ["KeyprintModel"], path: "Sources/Index", swiftSettings: optimisedInDebug),
+        // Frame matches aligned into time segments.
+        .target(name: "KeyprintMatch", dependencies: ["KeyprintModel", "KeyprintIndex"], path: "Sources/Match",
+                swiftSettings: optimisedInDebug),
+        // The case database: the CaseStore contract and its SQLite backend.
+        .target(name: "KeyprintStore", dependencies: ["KeyprintModel", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/Store", swiftSettings: optimisedInDebug),
+        // Timeline and frame exports, status documents.
+        .target(name: "KeyprintExport", dependencies: ["KeyprintModel", "KeyprintStore"], path: "Sources/Export",
+                swiftSettings: optimisedInDebug),
+        // Orchestration: walking evidence, custody hashes, scanning files, running matches.
         .target(
-            name: "KeyprintCore",
-            dependencies: [
-                "CFFmpeg",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            // Optimised in debug builds too: the test suite hashes thousands of real frames,
-            // which unoptimised Swift makes ~20× slower.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            name: "KeyprintPipeline",
+            dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
+                           "KeyprintExport", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Pipeline", swiftSettings: optimisedInDebug
         ),
+        // The thin command-line tool.
         .executableTarget(
             name: "keyprint",
-            dependencies: [
-                "KeyprintCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["KeyprintPipeline", "KeyprintExport", "KeyprintStore", "KeyprintMatch", "KeyprintDecode", "KeyprintModel",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Index and matching benchmarks (scripts/bench-index); prints tables, asserts nothing.
         .executableTarget(
             name: "KeyprintBench",
-            dependencies: ["KeyprintCore"],
+            dependencies: ["KeyprintPipeline"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        // GRDB only to build a database at an older schema version (migration tests).
         .testTarget(
-            name: "KeyprintCoreTests",
-            dependencies: ["KeyprintCore", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "KeyprintTests",
+            dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
+                           "KeyprintExport", "KeyprintPipeline"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,10 @@
 import Foundation
-import KeyprintCore
+import KeyprintModel
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintPipeline
 
 /// PDQ hashing cost per decoded frame at common sizes: our sampled-filter hasher (whole
 /// frame, and whole + exact mirror as the scan computes) against the reference shape of the

@@ -1,4 +1,10 @@
-import KeyprintCore
+import KeyprintModel
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+import KeyprintPipeline
 
 /// Multi-index hashing against a brute-force popcount scan over the same stored hashes and
 /// the same queries; checks that both return the same neighbours.

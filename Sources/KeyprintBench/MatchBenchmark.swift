@@ -1,4 +1,10 @@
-import KeyprintCore
+import KeyprintModel
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+import KeyprintPipeline
 
 /// One hour of query video (3,600 frames at 1 frame/s) against a million stored frames, end to
 /// end: index lookups of every frame's hash and mirrored hash, document frequency, alignment.

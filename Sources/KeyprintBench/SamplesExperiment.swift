@@ -1,5 +1,12 @@
 import Foundation
-import KeyprintCore
+import KeyprintModel
+import KeyprintDecode
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+import KeyprintPipeline
 
 /// Every file of samples/ against every other with the library alone (decode → whole and
 /// per-shot region hashes with `VideoHasher.hashWithRegions`, the scan's own code → Matcher), scored

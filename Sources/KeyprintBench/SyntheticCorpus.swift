@@ -1,4 +1,10 @@
-import KeyprintCore
+import KeyprintModel
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+import KeyprintPipeline
 
 /// Deterministic synthetic hash data for the benchmarks.
 enum SyntheticCorpus {

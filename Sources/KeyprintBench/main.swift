@@ -1,5 +1,11 @@
 import Foundation
-import KeyprintCore
+import KeyprintModel
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+import KeyprintPipeline
 
 // keyprint-bench [index|match|all] [--sizes 10000,100000,1000000] [--queries 1000] [--verbose]
 // Prints Markdown tables on stdout. No thresholds: the figures go into BENCHMARKS.md.

@@ -1,5 +1,8 @@
 import ArgumentParser
-import KeyprintCore
+import KeyprintExport
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 
 @main
 struct Keyprint: AsyncParsableCommand {

@@ -1,6 +1,9 @@
 import Dispatch
 import Foundation
-import KeyprintCore
+import KeyprintExport
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import KeyprintCore
+import KeyprintExport
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 
 /// Runs a scan or a resume with progress, Ctrl-C handling, a summary and the exit status
 /// shared by `scan` and `resume`.

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import KeyprintCore
+import KeyprintDecode
+import KeyprintExport
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 
 extension Keyprint {
     struct Hash: ParsableCommand {

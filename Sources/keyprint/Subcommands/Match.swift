@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import KeyprintCore
+import KeyprintExport
+import KeyprintMatch
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 
 extension Keyprint {
     struct Match: AsyncParsableCommand {

@@ -1,5 +1,8 @@
 import ArgumentParser
-import KeyprintCore
+import KeyprintExport
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 
 /// `--every S | --keyframes-only | --all-frames`, shared by every command that decodes.
 struct SamplingOptions: ParsableArguments {

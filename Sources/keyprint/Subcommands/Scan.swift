@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import KeyprintCore
+import KeyprintExport
+import KeyprintModel
+import KeyprintPipeline
+import KeyprintStore
 
 extension Keyprint {
     struct Scan: AsyncParsableCommand {

@@ -1,0 +1,161 @@
+import Foundation
+import KeyprintModel
+import KeyprintStore
+
+/// One matched segment as the examiner's timeline shows it: the segment plus the facts about
+/// both files and the settings that produced it. The store fills this; the writer only formats.
+public struct TimelineRow: Sendable, Equatable {
+    /// The scanned folder joined with the file's relative path.
+    public var queryPath: String
+    public var referencePath: String
+    public var segment: MatchSegment
+    /// The query container's creation time, when it has one.
+    public var queryCreationTime: Date?
+    /// The query file's modification time (the fallback for `datetime`).
+    public var queryModificationTime: Date
+    public var queryMD5: String
+    public var querySHA256: String
+    public var referenceMD5: String
+    public var referenceSHA256: String
+    public var thresholdBits: Int
+    public var minDuration: Double
+    /// How frames were sampled, e.g. "every 1 s", "keyframes", "all frames".
+    public var sampling: String
+    /// The path of the third file a derived segment goes through (`MatchSegment.via`).
+    public var viaPath: String?
+
+    public init(queryPath: String, referencePath: String, segment: MatchSegment, queryCreationTime: Date?,
+                queryModificationTime: Date, queryMD5: String, querySHA256: String, referenceMD5: String,
+                referenceSHA256: String, thresholdBits: Int, minDuration: Double, sampling: String, viaPath: String? = nil) {
+        self.queryPath = queryPath
+        self.referencePath = referencePath
+        self.segment = segment
+        self.queryCreationTime = queryCreationTime
+        self.queryModificationTime = queryModificationTime
+        self.queryMD5 = queryMD5
+        self.querySHA256 = querySHA256
+        self.referenceMD5 = referenceMD5
+        self.referenceSHA256 = referenceSHA256
+        self.thresholdBits = thresholdBits
+        self.minDuration = minDuration
+        self.sampling = sampling
+        self.viaPath = viaPath
+    }
+}
+
+/// The match timeline CSV: one row per matched segment, importable into Timesketch as is
+/// (its mandatory `message`, `datetime` (ISO 8601) and `timestamp_desc` come first).
+public enum TimelineCSV {
+    public static let columns = [
+        "message", "datetime", "timestamp_desc",
+        "query_path", "query_start_s", "query_end_s",
+        "reference_path", "reference_start_s", "reference_end_s",
+        "score", "matched_frames", "mean_distance", "transform",
+        "query_md5", "query_sha256", "reference_md5", "reference_sha256",
+        "threshold_bits", "min_duration_s", "sampling", "speed", "linked_via",
+    ]
+
+    public static let creationTimeDescription = "Query start (container creation time + offset)"
+    public static let modificationTimeDescription = "Query start (file modification time + offset)"
+
+    /// Columns holding numbers Keyprint formats itself (written as they are); every other
+    /// cell is text and is neutralised against spreadsheet formulas.
+    public static let numericColumns: Set<String> = [
+        "query_start_s", "query_end_s", "reference_start_s", "reference_end_s", "score", "matched_frames",
+        "mean_distance", "threshold_bits", "min_duration_s", "speed",
+    ]
+
+    /// The header line and one line per row, CRLF-terminated (`CSVWriter`'s RFC 4180 encoding).
+    public static func document(_ rows: [TimelineRow]) -> String {
+        var out = CSVWriter.row(columns.map { .text($0) })
+        for row in rows {
+            out += CSVWriter.row(zip(columns, cells(row)).map { numericColumns.contains($0) ? .number($1) : .text($1) })
+        }
+        return out
+    }
+
+    /// Writes `document(rows)` to `url` atomically (a partial file never appears).
+    public static func write(_ rows: [TimelineRow], to url: URL) throws {
+        try Data(document(rows).utf8).write(to: url, options: .atomic)
+    }
+
+    /// The row's cells in `columns` order, before CSV encoding.
+    public static func cells(_ row: TimelineRow) -> [String] {
+        let s = row.segment
+        let base = row.queryCreationTime ?? row.queryModificationTime
+        let description = row.queryCreationTime == nil ? modificationTimeDescription : creationTimeDescription
+        return [
+            message(row),
+            iso8601(base.timeIntervalSince1970 + s.queryStart),
+            description,
+            row.queryPath, format3(s.queryStart), format3(s.queryEnd),
+            row.referencePath, format3(s.referenceStart), format3(s.referenceEnd),
+            format3(s.score), String(s.matchedFrames), format3(s.meanDistance), s.transform.rawValue,
+            row.queryMD5, row.querySHA256, row.referenceMD5, row.referenceSHA256,
+            String(row.thresholdBits), format3(row.minDuration), row.sampling, format3(s.slope), row.viaPath ?? "",
+        ]
+    }
+
+    /// "q.mp4 00:00:03–00:00:25 matches r.mp4 00:00:03–00:00:25 (mirror)"; the transform is
+    /// named only when one was needed, the speed only when it is not 1×.
+    public static func message(_ row: TimelineRow) -> String {
+        let s = row.segment
+        var text = "\(fileName(row.queryPath)) \(clock(s.queryStart))–\(clock(s.queryEnd)) matches "
+            + "\(fileName(row.referencePath)) \(clock(s.referenceStart))–\(clock(s.referenceEnd))"
+        var notes: [String] = []
+        if s.transform != .none { notes.append(s.transform.rawValue) }
+        if abs(s.slope - 1) >= 0.02 { notes.append("reference at \(format2(s.slope))× speed") }
+        if let via = row.viaPath { notes.append("derived: both match \(fileName(via))") }
+        if !notes.isEmpty { text += " (" + notes.joined(separator: ", ") + ")" }
+        return text
+    }
+
+    /// ISO 8601 UTC with milliseconds, e.g. 2024-05-01T12:00:03.000Z, computed without
+    /// locale or calendar settings (days-to-civil conversion of the proleptic Gregorian calendar).
+    public static func iso8601(_ secondsSince1970: Double) -> String {
+        let millis = Int64((secondsSince1970 * 1000).rounded())
+        let (daysSinceEpoch, msOfDay) = floorDivide(millis, 86_400_000)
+        let (year, month, day) = civil(fromDays: daysSinceEpoch)
+        let h = msOfDay / 3_600_000, m = msOfDay / 60_000 % 60, sec = msOfDay / 1000 % 60, ms = msOfDay % 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2)).\(pad(ms, 3))Z"
+    }
+
+    /// HH:MM:SS of a video time, to the nearest second.
+    static func clock(_ seconds: Double) -> String {
+        let total = Int64(max(0, seconds).rounded())
+        return "\(pad(total / 3600, 2)):\(pad(total / 60 % 60, 2)):\(pad(total % 60, 2))"
+    }
+
+    private static func fileName(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+    }
+
+    private static func format2(_ value: Double) -> String {
+        let hundredths = Int64((value * 100).rounded())
+        let frac = String(hundredths % 100)
+        return String(hundredths / 100) + "." + String(repeating: "0", count: 2 - frac.count) + frac
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let s = String(value)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+        let q = a / b, r = a % b
+        return r < 0 ? (q - 1, r + b) : (q, r)
+    }
+
+    /// Year, month, day of a day count from 1970-01-01 (Hinnant's civil_from_days algorithm).
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import KeyprintModel
+import KeyprintStore
+
+/// Turns the stored match results into timeline rows: every stored run (one per comparison),
+/// each segment with both files' paths (scanned folder + relative path), digests, the query's
+/// creation or modification time, and the settings; highest score first.
+public struct TimelineExporter: Sendable {
+    public let store: any CaseStore
+
+    public init(store: any CaseStore) { self.store = store }
+
+    public func rows() throws -> [TimelineRow] {
+        var files: [Int64: StoredFile] = [:]
+        for file in try store.files(collection: nil) { files[file.id] = file }
+        var rows: [TimelineRow] = []
+        for run in try store.matchRuns() {
+            for segment in try store.matchSegments(runID: run.id) {
+                guard let query = files[segment.queryVideoID], let reference = files[segment.referenceVideoID] else { continue }
+                let mtime = Date(timeIntervalSince1970: Double(query.mtimeNanoseconds ?? 0) / 1e9)
+                rows.append(TimelineRow(
+                    queryPath: query.path, referencePath: reference.path, segment: segment,
+                    queryCreationTime: query.media?.creationTime, queryModificationTime: mtime,
+                    queryMD5: query.digests?.md5 ?? "", querySHA256: query.digests?.sha256 ?? "",
+                    referenceMD5: reference.digests?.md5 ?? "", referenceSHA256: reference.digests?.sha256 ?? "",
+                    thresholdBits: run.settings.thresholdBits, minDuration: run.settings.minDuration,
+                    sampling: Self.sampling(of: query), viaPath: segment.via.flatMap { files[$0]?.path }))
+            }
+        }
+        return rows.sorted {
+            ($0.segment.score, $1.queryPath, $1.segment.queryStart) > ($1.segment.score, $0.queryPath, $0.segment.queryStart)
+        }
+    }
+
+    /// "every 1 s", "keyframes", "all frames", from the key the file was hashed under.
+    static func sampling(of file: StoredFile) -> String {
+        guard let key = file.hashingKey else { return "" }
+        return ScanSettings.samplingDescription(ofHashingKey: key)
+    }
+}

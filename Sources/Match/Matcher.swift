@@ -1,0 +1,355 @@
+import KeyprintModel
+import KeyprintIndex
+
+/// Matches query videos against a fixed set of reference videos: index lookup of every usable
+/// query frame (its hash and its mirrored hash; for a video with region hashes, those instead),
+/// document-frequency weighting, then alignment per (query, reference) pair.
+///
+/// Built once over the references (an in-memory `HammingIndex`), then `match(query:)` may be
+/// called for many queries, concurrently. It knows nothing of the store: the caller turns its
+/// rows into `VideoFrames` and the segments back into rows.
+public struct Matcher: Sendable {
+    public let settings: MatchSettings
+    public let references: [VideoFrames]
+    private let index: HammingIndex
+    /// Per index entry: which reference, which frame, and whether it is a region hash.
+    private let entryVideo: [UInt32]
+    private let entryFrame: [UInt32]
+    private let entryIsRegion: [Bool]
+
+    public init(references: [VideoFrames], settings: MatchSettings = MatchSettings()) {
+        var hashes: [PDQHash] = [], video: [UInt32] = [], frame: [UInt32] = [], region: [Bool] = []
+        for (v, ref) in references.enumerated() {
+            if !ref.hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames {
+                for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
+                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
+                }
+                // The picture inside letterbox bars counts as a whole frame of its frame.
+                for (f, ph) in ref.picturesByPosition() where ph.quality >= settings.minQuality {
+                    hashes.append(ph.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
+                }
+            }
+            if ref.hasRegions {
+                for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality && ref.ownsRegion(f) {
+                    // A frame of a shot without a region carries its whole-frame hash here; a
+                    // borrowed region hash (dense sampling) is its lender's entry again: not indexed.
+                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(fh.hash != ref.frames[f].hash)
+                }
+            }
+        }
+        self.settings = settings
+        self.references = references
+        self.index = HammingIndex(hashes: hashes)
+        self.entryVideo = video
+        self.entryFrame = frame
+        self.entryIsRegion = region
+    }
+
+    /// Number of reference frame hashes in the index (whole-frame and region).
+    public var indexedHashCount: Int { index.count }
+
+    /// Every frame match of `query` against every reference with a different `videoID`, by
+    /// reference position in `references`, all with weight 1. Query frames below `minQuality`
+    /// are not looked up; per reference frame the closest hash variant wins.
+    public func rawFrameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+        lookUp(query: query).matches
+    }
+
+    /// `rawFrameMatches`, and per query frame the references whose whole frames matched it
+    /// nearly exactly (within `differentRegionWholeFrameBits`) but failed the region check
+    /// (`regionCheckedWholeFrames`). Those do not vote, yet they show that the picture occurs
+    /// in those videos: they count toward document frequency, so a
+    /// shared opening screen stays common even where one capture's opening has a region of its
+    /// own (a moving spinner) and the others' have none.
+    func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>]) {
+        var failedChecks: [Int: Set<Int>] = [:]
+        let radius = settings.thresholdBits
+        let hasRegions = query.hasRegions
+        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
+        let checkWhole = !settings.matchWholeFramesOfRegionVideos && hasRegions
+        var byReference: [Int: [FrameMatch]] = [:]
+        let pictures = query.picturesByPosition()
+        // Best (distance, transform) per reference frame for the current query frame.
+        var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
+        for (qf, frame) in query.frames.enumerated() {
+            best.removeAll(keepingCapacity: true)
+            var probes: [(PDQHash, Bool, Bool)] = []
+            if useWhole, frame.quality >= settings.minQuality {
+                probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+            }
+            if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
+                probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
+            }
+            // A borrowed region hash is looked up with its lender only; it still serves the check below.
+            if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
+                let isCrop = query.regionFrames[qf].hash != frame.hash
+                probes.append((query.regionFrames[qf].hash, false, isCrop))
+                probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
+            }
+            for (hash, mirrored, cropped) in probes {
+                index.forEachNeighbor(of: hash, radius: radius) { n in
+                    let v = Int(entryVideo[Int(n.id)])
+                    guard references[v].videoID != query.videoID else { return }
+                    let rf = Int(entryFrame[Int(n.id)])
+                    // Whole frame ↔ whole frame of two region videos: only where their content
+                    // regions agree too (shared chrome around different panes does not).
+                    let ref = references[v]
+                    if checkWhole, !cropped, !entryIsRegion[Int(n.id)], ref.hasRegions,
+                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
+                       !differentRegionsExempt(n.distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
+                        let q = query.regionFrames[qf], r = ref.regionFrames[rf]
+                        let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
+                        guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
+                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
+                            if n.distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
+                            return
+                        }
+                    }
+                    let key = v << 32 | rf
+                    // A crop when exactly one side is a region hash: both sides' content
+                    // regions matching is the same picture, not a crop.
+                    let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion[Int(n.id)])
+                    if let current = best[key], !Self.better((n.distance, transform), than: current) { return }
+                    best[key] = (n.distance, transform)
+                }
+            }
+            for (key, value) in best {
+                let v = key >> 32, rf = key & 0xFFFF_FFFF
+                byReference[v, default: []].append(FrameMatch(
+                    queryFrame: qf, queryTime: frame.timestamp,
+                    referenceFrame: rf, referenceTime: references[v].frames[rf].timestamp,
+                    distance: value.distance, weight: 1, transform: value.transform))
+            }
+        }
+        return (byReference, failedChecks)
+    }
+
+    /// Whether a whole-frame match at `distance` between two region videos skips the region
+    /// check because the frames' regions are different boxes
+    /// (`MatchSettings.differentRegionWholeFrameBits`). Measured on samples/: in the 6-s
+    /// excerpt of the TalkBox call in compilation.mp4 the pane's lower fifth does not move, so
+    /// its box is 0.59 of the frame high against 0.74 in the capture; the region hashes are
+    /// 106–130 bits apart while the whole frames are 6–12 bits apart.
+    private func differentRegionsExempt(_ distance: Int, _ query: VideoFrames, _ qt: Double, _ ref: VideoFrames, _ rt: Double) -> Bool {
+        guard distance <= settings.differentRegionWholeFrameBits,
+              let a = query.region(at: qt), let b = ref.region(at: rt) else { return false }
+        return a.overlap(with: b) < settings.sameRegionOverlap
+    }
+
+    /// The frame matches that may vote, weighted by document frequency.
+    ///
+    /// df of a query frame = the number of references it matches, not counting a reference
+    /// that is *strongly linked* to the query over that frame: a first alignment of all matches
+    /// found a segment with it lasting `strongLinkDuration` or more whose query frames show at
+    /// least `strongLinkMinStates` different pictures (hashes more than the threshold apart;
+    /// a still opening screen or test card is one picture). So re-uploads of one recording do
+    /// not make each other's frames "common", while a still screen or a short intro shared by
+    /// many videos does. A frame with df ≥ `maxDocumentFrequency` is dropped; the others carry
+    /// weight 1 / max(1, df).
+    public func frameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
+        weightedFrameMatches(query: query).matches
+    }
+
+    /// `frameMatches`, and the query frames dropped as common (df ≥ `maxDocumentFrequency`).
+    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>) {
+        let (raw, failedChecks) = lookUp(query: query)
+        let aligner = SegmentAligner(settings: settings)
+        // Query spans over which each reference is strongly linked.
+        var strongSpans: [Int: [(Double, Double)]] = [:]
+        for (v, matches) in raw {
+            for s in aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
+            where s.queryDuration >= settings.strongLinkDuration - 1e-9
+                && distinctPictures(in: query, from: s.queryStart, to: s.queryEnd) >= settings.strongLinkMinStates {
+                strongSpans[v, default: []].append((s.queryStart, s.queryEnd))
+            }
+        }
+        func stronglyLinked(_ v: Int, at time: Double) -> Bool {
+            strongSpans[v]?.contains { time >= $0.0 - 1e-9 && time <= $0.1 + 1e-9 } ?? false
+        }
+        // df per query frame.
+        var matchedBy: [Int: Set<Int>] = [:]
+        for (v, matches) in raw {
+            for m in matches where !stronglyLinked(v, at: m.queryTime) { matchedBy[m.queryFrame, default: []].insert(v) }
+        }
+        for (qf, references) in failedChecks {
+            for v in references where !stronglyLinked(v, at: query.frames[qf].timestamp) { matchedBy[qf, default: []].insert(v) }
+        }
+        var out: [Int: [FrameMatch]] = [:]
+        for (v, matches) in raw {
+            for var m in matches {
+                let df = matchedBy[m.queryFrame]?.count ?? 0
+                guard df < settings.maxDocumentFrequency else { continue }
+                m.weight = 1 / Double(max(1, df))
+                out[v, default: []].append(m)
+            }
+        }
+        let common = Set(matchedBy.filter { $0.value.count >= settings.maxDocumentFrequency }.keys)
+        return (out, common)
+    }
+
+    /// The hashes that describe a video's frame `i` for matching (region and/or whole frame, as
+    /// in the lookup), each with its mirrored hash; empty below `minQuality`.
+    private func contentHashes(_ video: VideoFrames, _ i: Int) -> [(hash: PDQHash, mirror: PDQHash)] {
+        var out: [(PDQHash, PDQHash)] = []
+        if !video.hasRegions || settings.matchWholeFramesOfRegionVideos, video.frames[i].quality >= settings.minQuality {
+            out.append((video.frames[i].hash, video.frames[i].mirrorHash))
+        }
+        if video.hasRegions, video.regionFrames[i].quality >= settings.minQuality {
+            out.append((video.regionFrames[i].hash, video.regionFrames[i].mirrorHash))
+        }
+        return out
+    }
+
+    /// Grows a segment along its line (hysteresis), then gives it its reported extent.
+    ///
+    /// Walking outward from the segment over the query's frames, each frame is compared with
+    /// the reference frame its line time falls on:
+    /// - a *hit*: one of the reference samples either side of the line time (within
+    ///   `offsetTolerance`) is within `extendThresholdBits`; the segment grows to it;
+    /// - a *miss*: the nearest reference frame is within `verifyTolerance` of the line time and
+    ///   differs; misses are bridged up to `maxGap`, and the segment ends at its last hit;
+    /// - *unknown*: no reference frame was sampled near enough to the line time to tell (a
+    ///   1.25× copy sampled once a second meets its original's samples only every 4 s, and its
+    ///   content changes in between), yet the nearest one is within `relatedThresholdBits`
+    ///   (nearby moments of one recording; unrelated pictures are ~128 bits apart) for one of
+    ///   the two; unknown
+    ///   frames right after the last hit extend the segment like hits, up to `maxGap`;
+    /// - the walk stops at a frame dropped as common (a shared opening screen) or below
+    ///   `minQuality`, at a cut between shots on either side (a compilation's next excerpt),
+    ///   and where the line leaves the reference's sampled time.
+    /// The strict radius found the segment; along an established line a looser one only
+    /// decides where it ends, so spans of degraded copies (small letterboxed pictures,
+    /// watermarks) reach their true extent. `matchedFrames`, `meanDistance` and `score` stay
+    /// those of the strict matches.
+    ///
+    /// Reported extent: each end halfway between the outermost covered sample and its
+    /// uncovered neighbour, where the cut lies (off by at most half the sampling interval);
+    /// with no neighbour, the video's start (0) or end (last sample + one sampling interval).
+    /// Samples 3 … 17 s of an 18-s capture whose call starts at 2.5 s read 2.5 – 18 s. The
+    /// reference times are the line at both ends.
+    func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>) -> MatchSegment {
+        let times = query.frames.map(\.timestamp)
+        let refTimes = reference.frames.map(\.timestamp)
+        guard !times.isEmpty, !refTimes.isEmpty else { return segment }
+        let offset = segment.referenceStart - segment.slope * segment.queryStart
+        let line = { (t: Double) in segment.slope * t + offset }
+        let refEnd = Self.end(of: reference, times: refTimes)
+        /// The reference samples on either side of time `t`, within `offsetTolerance`.
+        func bracketingReferences(_ t: Double) -> [Int] {
+            var lo = 0, hi = refTimes.count
+            while lo < hi { let mid = (lo + hi) / 2; if refTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
+            return [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count && abs(refTimes[$0] - t) <= settings.offsetTolerance }
+        }
+        enum Step { case hit, miss, unknown, stop }
+        let grow = settings.extendThresholdBits > settings.thresholdBits
+        let edgeShots = (query.shotIndex(at: segment.queryStart), query.shotIndex(at: segment.queryEnd))
+        let edgeRefShots = (reference.shotIndex(at: segment.referenceStart), reference.shotIndex(at: segment.referenceEnd))
+        func step(_ qi: Int, forward: Bool) -> Step {
+            let t = times[qi], rt = line(t)
+            if common.contains(qi) || rt < -1e-9 || rt > refEnd + 1e-9 { return .stop }
+            if query.shotIndex(at: t) != (forward ? edgeShots.1 : edgeShots.0)
+                || reference.shotIndex(at: rt) != (forward ? edgeRefShots.1 : edgeRefShots.0) { return .stop }
+            let q = contentHashes(query, qi)
+            if q.isEmpty { return .stop }
+            guard grow else { return .stop }
+            let around = bracketingReferences(rt)
+            guard !around.isEmpty else { return .unknown }
+            let best = around.flatMap { ri in
+                q.flatMap { qh in contentHashes(reference, ri).map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }
+            }.min() ?? .max
+            if best <= settings.extendThresholdBits { return .hit }
+            let verifiable = around.contains { abs(refTimes[$0] - rt) <= settings.verifyTolerance }
+            return verifiable || best > settings.relatedThresholdBits ? .miss : .unknown
+        }
+        /// Walks from covered index `edge` outward by `direction` (+1 forward, −1 backward) and
+        /// returns the new outermost covered index: hits cover, misses are bridged, unknown
+        /// samples cover while no miss came since the last hit; at most `maxGap` past the last hit.
+        func walk(from edge: Int, by direction: Int) -> Int {
+            var covered = edge, lastHit = edge, missed = false
+            var qi = edge + direction
+            while qi >= 0, qi < times.count, abs(times[qi] - times[lastHit]) <= settings.maxGap + 1e-9 {
+                switch step(qi, forward: direction > 0) {
+                case .stop: return covered
+                case .hit: covered = qi; lastHit = qi; missed = false
+                case .miss: missed = true
+                case .unknown: if !missed { covered = qi }
+                }
+                qi += direction
+            }
+            return covered
+        }
+        // Index range of the covered query frames.
+        guard let firstMatched = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
+              let lastMatched = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), firstMatched <= lastMatched else { return segment }
+        let last = walk(from: lastMatched, by: 1), first = walk(from: firstMatched, by: -1)
+        // Each cut lies between a covered sample and its uncovered neighbour: halfway is the
+        // estimate (off by at most half the sampling interval). Before the first sample and
+        // after the last, the video's start and end are the neighbours.
+        let start = first > 0 ? (times[first - 1] + times[first]) / 2 : min(times[first], 0)
+        let end = last + 1 < times.count ? (times[last] + times[last + 1]) / 2 : Self.end(of: query, times: times)
+        var out = segment
+        out.queryStart = start
+        out.queryEnd = end
+        out.referenceStart = max(0, line(start))
+        out.referenceEnd = max(0, min(line(end), refEnd))
+        return out
+    }
+
+    /// Where a video's sampled time ends: its duration when known (and not before its last
+    /// sample), else its last sample + one sampling interval.
+    static func end(of video: VideoFrames, times: [Double]) -> Double {
+        let last = times[times.count - 1]
+        if let d = video.duration, d.isFinite, d > last { return min(d, last + typicalInterval(times)) }
+        return last + typicalInterval(times)
+    }
+
+    /// The median spacing of sample times (1 s when there is only one sample).
+    static func typicalInterval(_ times: [Double]) -> Double {
+        guard times.count >= 2 else { return 1 }
+        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }.sorted()
+        return gaps[gaps.count / 2]
+    }
+
+    /// Pictures among the query's usable frames in [start, end]: a frame counts as new when its
+    /// content hash is more than the threshold away from the last counted one.
+    func distinctPictures(in query: VideoFrames, from start: Double, to end: Double) -> Int {
+        let useRegions = query.hasRegions && !settings.matchWholeFramesOfRegionVideos
+        var last: PDQHash?
+        var count = 0
+        for (i, f) in query.frames.enumerated() where f.timestamp >= start - 1e-9 && f.timestamp <= end + 1e-9 {
+            let content = useRegions ? query.regionFrames[i] : f
+            guard content.quality >= settings.minQuality else { continue }
+            if let l = last, l.distance(to: content.hash) <= settings.thresholdBits { continue }
+            last = content.hash
+            count += 1
+        }
+        return count
+    }
+
+    /// Segments of `query` matching any reference other than itself, best score first.
+    public func match(query: VideoFrames) -> [MatchSegment] {
+        let aligner = SegmentAligner(settings: settings)
+        var out: [MatchSegment] = []
+        let (weighted, common) = weightedFrameMatches(query: query)
+        for (v, matches) in weighted.sorted(by: { $0.key < $1.key }) {
+            out += aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
+                .map { extended($0, query: query, reference: references[v], common: common) }
+        }
+        return out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }
+    }
+
+    /// Closer first; at equal distance the plainer transform (none, crop, mirror, both).
+    private static func better(_ a: (distance: Int, transform: MatchTransform), than b: (distance: Int, transform: MatchTransform)) -> Bool {
+        if a.distance != b.distance { return a.distance < b.distance }
+        return rank(a.transform) < rank(b.transform)
+    }
+
+    private static func rank(_ t: MatchTransform) -> Int {
+        switch t {
+        case .none: 0
+        case .crop: 1
+        case .mirror: 2
+        case .mirrorCrop: 3
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import KeyprintModel
+import KeyprintDecode
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+
+/// What to compare and how: a query collection against a reference collection (nil: every
+/// collection of the case).
+public struct MatchRequest: Sendable {
+    public var queryCollection: String?
+    public var referenceCollection: String?
+    public var settings: MatchSettings
+    /// Query files matched at once.
+    public var jobs: Int
+    public var commandLine: String
+
+    public init(queryCollection: String?, referenceCollection: String?, settings: MatchSettings, jobs: Int, commandLine: String) {
+        self.queryCollection = queryCollection; self.referenceCollection = referenceCollection
+        self.settings = settings; self.jobs = jobs; self.commandLine = commandLine
+    }
+}
+
+/// A stored match run and what it found.
+public struct MatchSummary: Sendable {
+    public var run: MatchRun
+    public var queryFiles: Int
+    public var referenceFiles: Int
+    /// The stored segments, highest score first.
+    public var segments: [MatchSegment]
+    /// Distinct unordered file pairs with at least one segment.
+    public var linkedPairs: Int
+    /// Of those, pairs linked only through a third file (`LinkDeriver`).
+    public var derivedPairs: Int
+}
+
+public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownCollection(String)
+
+    public var description: String {
+        switch self {
+        case .unknownCollection(let name): return "no collection named \(name) in the case database"
+        }
+    }
+}
+
+/// Loads done files' frame and region hashes from the store as `VideoFrames` (video id = file
+/// id), builds one `Matcher` over the references, matches every query in a bounded task group
+/// and stores the segments as one run, replacing the earlier results of the same comparison.
+///
+/// With `MatchSettings.deriveLinks` and the same collection on both sides, pairs that did not
+/// match each other but both matched a third file over the same stretch get derived segments
+/// (`LinkDeriver`).
+///
+/// Each unordered file pair is reported once: when both files are queries and references
+/// (every-against-every, or overlapping collections), A→B and B→A are mirror images of one
+/// link, so only the direction with the higher total score is kept (on a tie, the one whose
+/// query is the file with the larger id).
+public struct MatchRunner: Sendable {
+    public let store: any CaseStore
+
+    public init(store: any CaseStore) { self.store = store }
+
+    public func run(_ request: MatchRequest,
+                    progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> MatchSummary {
+        let started = Date()
+        let collections = Set(try store.files(collection: nil).map(\.collection))
+        for name in [request.queryCollection, request.referenceCollection].compactMap({ $0 }) where !collections.contains(name) {
+            throw MatchRunnerError.unknownCollection(name)
+        }
+        let references = try store.videoFrames(collection: request.referenceCollection)
+        let queries = request.queryCollection == request.referenceCollection
+            ? references : try store.videoFrames(collection: request.queryCollection)
+        let matcher = Matcher(references: references, settings: request.settings)
+
+        var found: [MatchSegment] = []
+        var done = 0
+        progress(0, queries.count)
+        try await withThrowingTaskGroup(of: [MatchSegment].self) { group in
+            var next = queries.makeIterator()
+            func startNext() -> Bool {
+                guard let query = next.next() else { return false }
+                group.addTask { try Task.checkCancellation(); return matcher.match(query: query) }
+                return true
+            }
+            for _ in 0..<max(1, request.jobs) where !startNext() { break }
+            while let segments = try await group.next() {
+                found += segments
+                done += 1
+                progress(done, queries.count)
+                _ = startNext()
+            }
+        }
+        var direct = Self.oneDirectionPerPair(found)
+        // Derived links only where every file was compared with every other (the same
+        // collection on both sides): elsewhere two queries were never compared with each other.
+        if request.settings.deriveLinks && request.queryCollection == request.referenceCollection {
+            direct += LinkDeriver(minDuration: request.settings.minDuration).derive(from: direct)
+        }
+        let kept = direct
+            .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
+        var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
+                           settings: MatchRunSettings(request.settings), commandLine: request.commandLine,
+                           startedAt: started, endedAt: Date())
+        run = try store.saveMatchRun(run, segments: kept)
+        let pairs = Set(kept.map(\.filePair))
+        let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
+        return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
+                            linkedPairs: pairs.count, derivedPairs: derived.count)
+    }
+
+    /// Keeps, for each unordered pair found in both directions, the direction with the higher
+    /// total score (tie: query = the larger file id).
+    static func oneDirectionPerPair(_ segments: [MatchSegment]) -> [MatchSegment] {
+        struct Direction: Hashable { var query: Int64; var reference: Int64 }
+        var totals: [Direction: Double] = [:]
+        for s in segments { totals[Direction(query: s.queryVideoID, reference: s.referenceVideoID), default: 0] += s.score }
+        return segments.filter { s in
+            let mine = totals[Direction(query: s.queryVideoID, reference: s.referenceVideoID)] ?? 0
+            guard let other = totals[Direction(query: s.referenceVideoID, reference: s.queryVideoID)] else { return true }
+            if mine != other { return mine > other }
+            return s.queryVideoID > s.referenceVideoID
+        }
+    }
+}

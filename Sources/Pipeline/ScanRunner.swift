@@ -1,0 +1,222 @@
+import Foundation
+import KeyprintModel
+import KeyprintDecode
+import KeyprintHash
+import KeyprintIndex
+import KeyprintMatch
+import KeyprintStore
+import KeyprintExport
+
+/// What to scan and how.
+public struct ScanRequest: Sendable {
+    /// The evidence folder, absolute and resolved (`EvidencePaths.resolveFolder`).
+    public var root: String
+    public var collection: String
+    public var settings: ScanSettings
+    public var commandLine: String
+
+    public init(root: String, collection: String, settings: ScanSettings, commandLine: String) {
+        self.root = root; self.collection = collection; self.settings = settings; self.commandLine = commandLine
+    }
+}
+
+/// How a finished run left its collection.
+public struct ScanSummary: Sendable {
+    public var scan: ScanRecord
+    public var counts: [FileState: Int]
+    public var failedFiles: [StoredFile]
+
+    /// True when no file of the collection failed and none is left to do.
+    public var allVideosDone: Bool { (counts[.failed] ?? 0) == 0 && (counts[.pending] ?? 0) == 0 && (counts[.running] ?? 0) == 0 }
+}
+
+/// Thrown when a scan stopped on cancellation (Ctrl-C, SIGTERM). Everything committed stays;
+/// files in flight went back to `pending`.
+public struct ScanInterrupted: Error, Sendable {
+    public var scan: ScanRecord
+}
+
+/// Walks an evidence folder, decides which files need work, processes them in a bounded
+/// task group (`settings.jobs` at a time) and commits each file's outcome in its own
+/// transaction. A failing or slow file never stops the batch. Cancelling the calling task
+/// stops cleanly: in-flight files are abandoned without committing anything partial.
+public struct ScanRunner: Sendable {
+    public let store: any CaseStore
+
+    public init(store: any CaseStore) { self.store = store }
+
+    /// Seconds on a monotonic clock, for progress.
+    public static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// How close (in seconds) a file's modification time may come to the time it was hashed
+    /// before its unchanged size and time are no longer trusted: a write within the same
+    /// clock tick as the hash would not move the time. Such files are hashed again and
+    /// compared by SHA-256/SHA-1/MD5.
+    public static let doubtWindow: Double = 2
+
+    public func run(_ request: ScanRequest, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary {
+        let settings = request.settings
+        var scan = try store.beginScan(root: request.root, collection: request.collection, settings: settings,
+                                       commandLine: request.commandLine, versions: "Keyprint \(KeyprintVersion.string); \(FFmpegVersions.summary)")
+        try store.recoverRunning(collection: request.collection, scanID: scan.id)
+
+        let entries = EvidenceWalker(root: request.root).entries()
+        scan.filesSeen = entries.count
+        var known: [String: StoredFile] = [:]
+        for file in try store.files(collection: request.collection) { known[file.relativePath] = file }
+
+        var jobs: [FileProcessor.Job] = []
+        var toQueue: [WalkEntry] = []
+        var bytesToDo: Int64 = 0
+        for entry in entries {
+            let previous = known.removeValue(forKey: entry.relativePath)
+            switch entry.kind {
+            case .regularFile:
+                if let previous, let verify = decideUnchanged(previous, stamp: entry.stamp, settings: settings) {
+                    if let digests = verify {
+                        jobs.append(FileProcessor.Job(fileID: previous.id, relativePath: entry.relativePath, stamp: entry.stamp, verifyAgainst: digests))
+                        bytesToDo += entry.stamp.size
+                    } else {
+                        scan.filesUnchanged += 1
+                    }
+                    continue
+                }
+                toQueue.append(entry)
+                bytesToDo += entry.stamp.size
+            case .skipped(let reason), .unreadableFolder(let reason):
+                let state: FileState
+                if case .unreadableFolder = entry.kind { state = .failed } else { state = .skipped }
+                if let previous, previous.state == state, previous.error == reason, previous.size == entry.stamp.size,
+                   previous.mtimeNanoseconds == entry.stamp.mtimeNanoseconds {
+                    scan.filesUnchanged += 1
+                    continue
+                }
+                let id = try store.markPending(collection: request.collection, root: request.root, relativePath: entry.relativePath,
+                                               stamp: entry.stamp, scanID: scan.id)
+                try store.commit(FileOutcome(fileID: id, state: state, error: reason, size: entry.stamp.size,
+                                             mtimeNanoseconds: entry.stamp.mtimeNanoseconds), scanID: scan.id)
+                if state == .failed { scan.filesFailed += 1 } else { scan.filesSkipped += 1 }
+            }
+        }
+        let queuedIDs = try store.markPending(collection: request.collection, root: request.root,
+                                              files: toQueue.map { ($0.relativePath, $0.stamp) }, scanID: scan.id)
+        for (entry, id) in zip(toQueue, queuedIDs) {
+            jobs.append(FileProcessor.Job(fileID: id, relativePath: entry.relativePath, stamp: entry.stamp, verifyAgainst: nil))
+        }
+        // Process in walk order, whatever the kind of job.
+        jobs.sort { Array($0.relativePath.utf8).lexicographicallyPrecedes(Array($1.relativePath.utf8)) }
+        // Files still waiting from an earlier run that the walk no longer finds.
+        for (_, missing) in known where missing.state == .pending || missing.state == .running {
+            try store.commit(FileOutcome(fileID: missing.id, state: .failed, error: "no longer in the evidence folder when scanned again",
+                                         size: missing.size, mtimeNanoseconds: missing.mtimeNanoseconds), scanID: scan.id)
+            scan.filesFailed += 1
+        }
+
+        var state = ScanProgress(totalFiles: jobs.count, totalBytes: bytesToDo, startTime: Self.now())
+        state.unchanged = scan.filesUnchanged
+        progress(state)
+
+        let processor = FileProcessor(root: request.root, settings: settings)
+        let width = max(1, settings.jobs)
+        var queue = jobs.makeIterator()
+        var stamps: [Int64: FileStamp] = [:]
+        for job in jobs { stamps[job.fileID] = job.stamp }
+
+        // The first store failure stops the batch: without a working database nothing can be
+        // recorded, and every file not committed stays pending for a later run.
+        var storeFailure: (any Error)? = nil
+        await withTaskGroup(of: FileProcessor.Result.self) { group in
+            func startNext() {
+                guard storeFailure == nil, !Task.isCancelled, let job = queue.next() else { return }
+                if job.verifyAgainst == nil {
+                    do { try store.markRunning(fileID: job.fileID) } catch {
+                        storeFailure = error
+                        group.cancelAll()
+                        return
+                    }
+                }
+                group.addTask { processor.process(job) }
+            }
+            for _ in 0..<width { startNext() }
+            while let result = await group.next() {
+                do {
+                    switch result {
+                    case .outcome(let outcome):
+                        try store.commit(outcome, scanID: scan.id)
+                        scan.filesProcessed += 1
+                        if outcome.state == .failed { scan.filesFailed += 1 }
+                        if outcome.state == .skipped { scan.filesSkipped += 1 }
+                        state.record(state: outcome.state, bytes: outcome.size ?? 0, frames: outcome.frames.count)
+                    case .unchanged(let id, let hashedAt):
+                        try store.markVerified(fileID: id, hashedAt: hashedAt)
+                        scan.filesUnchanged += 1
+                        state.unchanged += 1
+                        state.totalFiles -= 1
+                        state.totalBytes -= stamps[id]?.size ?? 0
+                    case .abandoned:
+                        break
+                    }
+                } catch {
+                    if storeFailure == nil { storeFailure = error }
+                    group.cancelAll()
+                }
+                progress(state)
+                startNext()
+            }
+        }
+        if let storeFailure {
+            scan.endedAt = Date()
+            try? store.finishScan(scan)
+            throw storeFailure
+        }
+
+        if Task.isCancelled {
+            try store.recoverRunning(collection: request.collection, scanID: scan.id)
+            scan.outcome = .interrupted
+            scan.endedAt = Date()
+            try store.finishScan(scan)
+            throw ScanInterrupted(scan: scan)
+        }
+
+        let summary = try summarize(scan, collection: request.collection)
+        scan.outcome = summary.allVideosDone ? .completed : .completedWithFailures
+        scan.endedAt = Date()
+        try store.finishScan(scan)
+        var final = summary
+        final.scan = scan
+        return final
+    }
+
+    /// Continues the last unfinished run with the settings it recorded. Returns nil when
+    /// there is nothing to resume.
+    public func resume(commandLine: String, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary? {
+        guard let last = try store.lastUnfinishedScan() else { return nil }
+        let request = ScanRequest(root: last.root, collection: last.collection, settings: last.settings, commandLine: commandLine)
+        return try await run(request, progress: progress)
+    }
+
+    /// nil: the file needs processing. `.some(nil)`: unchanged. `.some(digests)`: size and time
+    /// are unchanged but too close to the hash time to be trusted; verify the content.
+    func decideUnchanged(_ previous: StoredFile, stamp: FileStamp, settings: ScanSettings) -> CustodyDigests?? {
+        guard previous.size == stamp.size, previous.mtimeNanoseconds == stamp.mtimeNanoseconds else { return nil }
+        switch previous.state {
+        case .pending, .running: return nil
+        case .done: guard previous.hashingKey == settings.hashingKey else { return nil }
+        case .failed, .skipped: break
+        }
+        guard let digests = previous.digests, let hashedAt = previous.hashedAt else {
+            // Failed before it could be read: try it again only when it changes.
+            return .some(nil)
+        }
+        let modified = Double(stamp.mtimeNanoseconds) / 1e9
+        if modified >= hashedAt.timeIntervalSince1970 - Self.doubtWindow { return .some(digests) }
+        return .some(nil)
+    }
+
+    func summarize(_ scan: ScanRecord, collection: String) throws -> ScanSummary {
+        var counts: [FileState: Int] = [:]
+        for count in try store.stateCounts() where count.collection == collection { counts[count.state] = count.count }
+        let failed = try store.files(collection: collection).filter { $0.state == .failed }
+        return ScanSummary(scan: scan, counts: counts, failedFiles: failed)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import KeyprintModel
+
+/// The three tables of frame hashes, one row per (file, frame index) with the same columns:
+/// whole frames, content regions, pictures inside letterbox bars. Their names are fixed here,
+/// never taken from input.
+enum FrameHashTable: String {
+    case frames
+    case regionFrames = "region_frames"
+    case pictureFrames = "picture_frames"
+}
+
+extension SQLiteCaseStore {
+    public func frames(fileID: Int64) throws -> [StoredFrame] {
+        try guarded { try pool.read { db in try Self.rows(db, of: .frames, fileID: fileID) } }
+    }
+
+    /// A file's rows of `table`, in frame order.
+    static func rows(_ db: Database, of table: FrameHashTable, fileID: Int64) throws -> [StoredFrame] {
+        try Row.fetchAll(db, sql: "SELECT * FROM \(table.rawValue) WHERE file_id = ? ORDER BY frame_index", arguments: [fileID])
+            .map { try storedFrame($0, table: table.rawValue) }
+    }
+
+    /// Inside a write transaction: replaces a file's rows of `table` with `hashes`.
+    static func replaceRows(_ db: Database, of table: FrameHashTable, fileID: Int64, with hashes: [FrameHash]) throws {
+        try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE file_id = ?", arguments: [fileID])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO \(table.rawValue) (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for frame in hashes {
+            try insert.execute(arguments: [fileID, frame.index, frame.timestamp, frame.quality, Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
+        }
+    }
+
+    public func frames(collection: String) throws -> [StoredFrame] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT frames.* FROM frames JOIN files ON files.id = frames.file_id
+                    WHERE files.collection = ? AND files.state = 'done' ORDER BY files.relative_path, frames.frame_index
+                    """, arguments: [collection]).map { try Self.storedFrame($0) }
+            }
+        }
+    }
+
+    public func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) throws {
+        let done = try files(collection: collection).filter { $0.state == .done }
+            .sorted { ($0.path, $0.collection) < ($1.path, $1.collection) }
+        try guarded {
+            try pool.read { db in
+                for file in done {
+                    let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM frames WHERE file_id = ? ORDER BY frame_index",
+                                                     arguments: [file.id])
+                    while let row = try cursor.next() { try body(file, try Self.storedFrame(row)) }
+                }
+            }
+        }
+    }
+
+    static func storedFrame(_ row: Row, table: String = FrameHashTable.frames.rawValue) throws -> StoredFrame {
+        let hash: Data = try row.decode(forColumn: "hash")
+        let mirror: Data = try row.decode(forColumn: "mirror_hash")
+        return StoredFrame(fileID: try row.decode(forColumn: "file_id"), index: try row.decode(forColumn: "frame_index"), timestamp: try row.decode(forColumn: "timestamp_s"), quality: try row.decode(forColumn: "quality"),
+                           hash: try PDQHash(bytes: hash).orCorrupt(table: table, column: "hash", "\(hash.count) bytes"), mirrorHash: try PDQHash(bytes: mirror).orCorrupt(table: table, column: "mirror_hash", "\(mirror.count) bytes"))
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import KeyprintModel
+
+/// The case database in one SQLite file, through GRDB: WAL mode (readers beside the one
+/// writer), synchronous=FULL (a committed file survives a power cut), foreign keys on, and
+/// named, append-only migrations. The only type in Keyprint that touches GRDB; extensions in
+/// `SQLiteCaseStore+*.swift` group its methods by table.
+public final class SQLiteCaseStore: CaseStore {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when `create` is true) the database at `path` and brings its schema up
+    /// to date. With `readOnly` the file must exist and nothing is written.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
+        self.path = path
+        if !create || readOnly, !FileManager.default.fileExists(atPath: path) { throw StoreError.noDatabase(path: path) }
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(30)
+        configuration.label = "keyprint-case"
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if !readOnly { try Self.migrator.migrate(pool) }
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// Names of the migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try guarded { try pool.read { db in try Self.migrator.appliedMigrations(db) } }
+    }
+
+    /// Runs a GRDB call and turns its errors into `StoreError`.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError {
+            throw StoreError.sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql)
+        } catch let error as RowDecodingError {
+            throw StoreError.corruptRow(table: "?", column: "?", reason: "holds a value that does not decode: \(error)")
+        }
+    }
+
+    /// Append-only: never edit a migration that has shipped; register a new one after it.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: """
+                CREATE TABLE scans (
+                    id INTEGER PRIMARY KEY,
+                    root TEXT NOT NULL,
+                    collection TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    command_line TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    outcome TEXT CHECK (outcome IN ('completed', 'completed-with-failures', 'interrupted')),
+                    files_seen INTEGER NOT NULL DEFAULT 0,
+                    files_processed INTEGER NOT NULL DEFAULT 0,
+                    files_unchanged INTEGER NOT NULL DEFAULT 0,
+                    files_failed INTEGER NOT NULL DEFAULT 0,
+                    files_skipped INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE files (
+                    id INTEGER PRIMARY KEY,
+                    collection TEXT NOT NULL,
+                    root TEXT NOT NULL,
+                    relative_path TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped')),
+                    error TEXT,
+                    size INTEGER,
+                    mtime_ns INTEGER,
+                    md5 TEXT,
+                    sha1 TEXT,
+                    sha256 TEXT,
+                    hashed_at TEXT,
+                    hashing_key TEXT,
+                    container TEXT,
+                    codec TEXT,
+                    width INTEGER,
+                    height INTEGER,
+                    display_width INTEGER,
+                    display_height INTEGER,
+                    rotation INTEGER,
+                    duration_s REAL,
+                    creation_time TEXT,
+                    is_still_image INTEGER,
+                    frame_count INTEGER NOT NULL DEFAULT 0,
+                    decoded_frames INTEGER,
+                    processing_s REAL,
+                    scan_id INTEGER REFERENCES scans(id),
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (collection, relative_path)
+                );
+                CREATE INDEX files_state ON files(collection, state);
+                CREATE TABLE frames (
+                    id INTEGER PRIMARY KEY,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    frame_index INTEGER NOT NULL,
+                    timestamp_s REAL NOT NULL,
+                    quality INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    mirror_hash BLOB NOT NULL CHECK (length(mirror_hash) = 32),
+                    UNIQUE (file_id, frame_index)
+                );
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    time TEXT NOT NULL,
+                    scan_id INTEGER REFERENCES scans(id),
+                    event TEXT NOT NULL,
+                    file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+                    detail TEXT
+                );
+                CREATE INDEX audit_scan ON audit(scan_id);
+                """)
+        }
+        migrator.registerMigration("v2-regions") { db in
+            try db.execute(sql: """
+                CREATE TABLE file_regions (
+                    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+                    x REAL NOT NULL,
+                    y REAL NOT NULL,
+                    width REAL NOT NULL,
+                    height REAL NOT NULL,
+                    detector TEXT NOT NULL,
+                    detector_version INTEGER NOT NULL
+                );
+                CREATE TABLE region_frames (
+                    id INTEGER PRIMARY KEY,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    frame_index INTEGER NOT NULL,
+                    timestamp_s REAL NOT NULL,
+                    quality INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    mirror_hash BLOB NOT NULL CHECK (length(mirror_hash) = 32),
+                    UNIQUE (file_id, frame_index)
+                );
+                """)
+        }
+        migrator.registerMigration("v3-matches") { db in
+            try db.execute(sql: """
+                CREATE TABLE match_runs (
+                    id INTEGER PRIMARY KEY,
+                    query_collection TEXT,
+                    reference_collection TEXT,
+                    settings TEXT NOT NULL,
+                    command_line TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT
+                );
+                CREATE TABLE match_segments (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES match_runs(id) ON DELETE CASCADE,
+                    query_file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    reference_file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    query_start_s REAL NOT NULL,
+                    query_end_s REAL NOT NULL,
+                    reference_start_s REAL NOT NULL,
+                    reference_end_s REAL NOT NULL,
+                    slope REAL NOT NULL,
+                    score REAL NOT NULL,
+                    matched_frames INTEGER NOT NULL,
+                    mean_distance REAL NOT NULL,
+                    transform TEXT NOT NULL
+                );
+                CREATE INDEX match_segments_run ON match_segments(run_id);
+                """)
+        }
+        migrator.registerMigration("v4-shot-regions") { db in
+            // A region per shot (compilations change layout between excerpts): one row per shot,
+            // from its first sampled frame's time; NULL rectangle = the shot has no region.
+            // A file's one region of v2 becomes its only shot, from time 0.
+            try db.execute(sql: """
+                CREATE TABLE shot_regions (
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    start_s REAL NOT NULL,
+                    x REAL,
+                    y REAL,
+                    width REAL,
+                    height REAL,
+                    detector TEXT NOT NULL,
+                    detector_version INTEGER NOT NULL,
+                    PRIMARY KEY (file_id, start_s)
+                );
+                INSERT INTO shot_regions (file_id, start_s, x, y, width, height, detector, detector_version)
+                    SELECT file_id, 0, x, y, width, height, detector, detector_version FROM file_regions;
+                DROP TABLE file_regions;
+                """)
+        }
+        migrator.registerMigration("v5-derived-links") { db in
+            // A segment derived through a third file (`LinkDeriver`): that file; NULL = direct.
+            try db.execute(sql: "ALTER TABLE match_segments ADD COLUMN via_file_id INTEGER REFERENCES files(id) ON DELETE CASCADE")
+        }
+        migrator.registerMigration("v6-picture-frames") { db in
+            // Hashes of the picture inside letterbox bars (bars removed), for frames whose shot
+            // has bars around a smaller content region; rows only where there is such a picture.
+            try db.execute(sql: """
+                CREATE TABLE picture_frames (
+                    id INTEGER PRIMARY KEY,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    frame_index INTEGER NOT NULL,
+                    timestamp_s REAL NOT NULL,
+                    quality INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    mirror_hash BLOB NOT NULL CHECK (length(mirror_hash) = 32),
+                    UNIQUE (file_id, frame_index)
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,44 @@
+/// Why the case database could not be used, in words for the person at the terminal.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noDatabase(path: String)
+    case cannotOpen(path: String, reason: String)
+    /// A statement failed: SQLite's extended result code (`SQLITE_FULL` = 13, `SQLITE_IOERR_*`
+    /// = 10 + n·256, …), its message, and the statement, when there was one.
+    case sqlite(code: Int32, message: String, sql: String?)
+    /// A stored value that does not decode: the database was damaged or written by something else.
+    case corruptRow(table: String, column: String, reason: String)
+    case unknownFile(id: Int64)
+
+    public var description: String {
+        switch self {
+        case .noDatabase(let path): return "no case database at \(path)"
+        case .cannotOpen(let path, let reason): return "cannot open the case database \(path): \(reason)"
+        case .sqlite(let code, let message, let sql):
+            let statement = sql.map { " in `\(Self.abbreviated($0))`" } ?? ""
+            return "case database error: \(message) (SQLite code \(code))\(statement)"
+        case .corruptRow(let table, let column, let reason):
+            return "the case database is damaged: \(table).\(column) \(reason)"
+        case .unknownFile(let id): return "no file with id \(id) in the case database"
+        }
+    }
+
+    /// The primary SQLite result code (the low byte of the extended one), nil for other errors.
+    public var primarySQLiteCode: Int32? {
+        if case .sqlite(let code, _, _) = self { return code & 0xFF }
+        return nil
+    }
+
+    /// A statement on one line, cut at 160 characters.
+    static func abbreviated(_ sql: String) -> String {
+        let line = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return line.count > 160 ? String(line.prefix(157)) + "…" : line
+    }
+}
+
+extension Optional {
+    /// The value, or `StoreError.corruptRow` naming where the undecodable `stored` text was.
+    func orCorrupt(table: String, column: String, _ stored: String) throws(StoreError) -> Wrapped {
+        guard let self else { throw .corruptRow(table: table, column: column, reason: "holds \(String(reflecting: String(stored.prefix(80)))), which does not decode") }
+        return self
+    }
+}
