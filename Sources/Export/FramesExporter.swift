@@ -14,11 +14,11 @@ public struct FramesExporter {
     /// `path,timestamp_s,quality,pdq_hex`, one row per stored frame, ordered by path then
     /// frame. Returns the number of rows.
     @discardableResult
-    public func writeCSV(collection: String? = nil, to sink: @escaping (String) throws -> Void) throws -> Int {
+    public func writeCSV(collection: String? = nil, to sink: @escaping (String) throws -> Void) async throws -> Int {
         var writer = CSVWriter(sink: sink)
         try writer.writeHeader(Self.csvHeader)
         var rows = 0
-        try store.forEachFrame(collection: collection) { file, frame in
+        try await store.forEachFrame(collection: collection) { file, frame in
             try writer.writeRow([.text(file.path), .number(format3(frame.timestamp)), .number(String(frame.quality)),
                                  .number(frame.hash.hex)])
             rows += 1
@@ -36,10 +36,10 @@ public struct FramesExporter {
     /// (created if needed); with several collections each gets a sub-folder of its name.
     /// Returns the files written.
     @discardableResult
-    public func writeVPDQ(collection: String? = nil, directory: String) throws -> [String] {
+    public func writeVPDQ(collection: String? = nil, directory: String) async throws -> [String] {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let files = try store.files(collection: collection).filter { $0.state == .done }
+        let files = try await store.files(collection: collection).filter { $0.state == .done }
         let collections = Set(files.map(\.collection))
         var written: [String] = []
         for file in files {
@@ -50,7 +50,7 @@ public struct FramesExporter {
             }
             let target = folder + "/" + Self.vpdqFileName(relativePath: file.relativePath)
             var text = ""
-            for frame in try store.frames(fileID: file.id) { text += frame.frameHash.vpdqLine + "\n" }
+            for frame in try await store.frames(fileID: file.id) { text += frame.frameHash.vpdqLine + "\n" }
             guard fm.createFile(atPath: target, contents: Data(text.utf8)) else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
             }

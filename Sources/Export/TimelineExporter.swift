@@ -10,12 +10,12 @@ public struct TimelineExporter: Sendable {
 
     public init(store: any CaseStore) { self.store = store }
 
-    public func rows() throws -> [TimelineRow] {
+    public func rows() async throws -> [TimelineRow] {
         var files: [Int64: StoredFile] = [:]
-        for file in try store.files(collection: nil) { files[file.id] = file }
+        for file in try await store.files(collection: nil) { files[file.id] = file }
         var rows: [TimelineRow] = []
-        for run in try store.matchRuns() {
-            for segment in try store.matchSegments(runID: run.id) {
+        for run in try await store.matchRuns() {
+            for segment in try await store.matchSegments(runID: run.id) {
                 guard let query = files[segment.queryVideoID], let reference = files[segment.referenceVideoID] else { continue }
                 let mtime = Date(timeIntervalSince1970: Double(query.mtimeNanoseconds ?? 0) / 1e9)
                 rows.append(TimelineRow(

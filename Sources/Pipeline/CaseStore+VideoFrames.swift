@@ -17,7 +17,7 @@ extension StoredVideoHashes {
 
 extension CaseStore {
     /// Done files of a collection (nil: all) as the matcher takes them.
-    public func videoFrames(collection: String?) throws -> [VideoFrames] {
-        try storedHashes(collection: collection).map(\.videoFrames)
+    public func videoFrames(collection: String?) async throws -> [VideoFrames] {
+        try await storedHashes(collection: collection).map(\.videoFrames)
     }
 }

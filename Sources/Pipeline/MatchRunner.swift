@@ -65,13 +65,13 @@ public struct MatchRunner: Sendable {
     public func run(_ request: MatchRequest,
                     progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> MatchSummary {
         let started = Date()
-        let collections = Set(try store.files(collection: nil).map(\.collection))
+        let collections = Set(try await store.files(collection: nil).map(\.collection))
         for name in [request.queryCollection, request.referenceCollection].compactMap({ $0 }) where !collections.contains(name) {
             throw MatchRunnerError.unknownCollection(name)
         }
-        let references = try store.videoFrames(collection: request.referenceCollection)
+        let references = try await store.videoFrames(collection: request.referenceCollection)
         let queries = request.queryCollection == request.referenceCollection
-            ? references : try store.videoFrames(collection: request.queryCollection)
+            ? references : try await store.videoFrames(collection: request.queryCollection)
         let matcher = Matcher(references: references, settings: request.settings)
 
         var found: [MatchSegment] = []
@@ -103,7 +103,7 @@ public struct MatchRunner: Sendable {
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
                            settings: MatchRunSettings(request.settings), commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
-        run = try store.saveMatchRun(run, segments: kept)
+        run = try await store.saveMatchRun(run, segments: kept)
         let pairs = Set(kept.map(\.filePair))
         let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,

@@ -56,14 +56,14 @@ public struct ScanRunner: Sendable {
 
     public func run(_ request: ScanRequest, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary {
         let settings = request.settings
-        var scan = try store.beginScan(root: request.root, collection: request.collection, settings: settings,
+        var scan = try await store.beginScan(root: request.root, collection: request.collection, settings: settings,
                                        commandLine: request.commandLine, versions: "Keyprint \(KeyprintVersion.string); \(FFmpegVersions.summary)")
-        try store.recoverRunning(collection: request.collection, scanID: scan.id)
+        try await store.recoverRunning(collection: request.collection, scanID: scan.id)
 
         let entries = EvidenceWalker(root: request.root).entries()
         scan.filesSeen = entries.count
         var known: [String: StoredFile] = [:]
-        for file in try store.files(collection: request.collection) { known[file.relativePath] = file }
+        for file in try await store.files(collection: request.collection) { known[file.relativePath] = file }
 
         var jobs: [FileProcessor.Job] = []
         var toQueue: [WalkEntry] = []
@@ -91,14 +91,14 @@ public struct ScanRunner: Sendable {
                     scan.filesUnchanged += 1
                     continue
                 }
-                let id = try store.markPending(collection: request.collection, root: request.root, relativePath: entry.relativePath,
+                let id = try await store.markPending(collection: request.collection, root: request.root, relativePath: entry.relativePath,
                                                stamp: entry.stamp, scanID: scan.id)
-                try store.commit(FileOutcome(fileID: id, state: state, error: reason, size: entry.stamp.size,
+                try await store.commit(FileOutcome(fileID: id, state: state, error: reason, size: entry.stamp.size,
                                              mtimeNanoseconds: entry.stamp.mtimeNanoseconds), scanID: scan.id)
                 if state == .failed { scan.filesFailed += 1 } else { scan.filesSkipped += 1 }
             }
         }
-        let queuedIDs = try store.markPending(collection: request.collection, root: request.root,
+        let queuedIDs = try await store.markPending(collection: request.collection, root: request.root,
                                               files: toQueue.map { ($0.relativePath, $0.stamp) }, scanID: scan.id)
         for (entry, id) in zip(toQueue, queuedIDs) {
             jobs.append(FileProcessor.Job(fileID: id, relativePath: entry.relativePath, stamp: entry.stamp, verifyAgainst: nil))
@@ -107,7 +107,7 @@ public struct ScanRunner: Sendable {
         jobs.sort { Array($0.relativePath.utf8).lexicographicallyPrecedes(Array($1.relativePath.utf8)) }
         // Files still waiting from an earlier run that the walk no longer finds.
         for (_, missing) in known where missing.state == .pending || missing.state == .running {
-            try store.commit(FileOutcome(fileID: missing.id, state: .failed, error: "no longer in the evidence folder when scanned again",
+            try await store.commit(FileOutcome(fileID: missing.id, state: .failed, error: "no longer in the evidence folder when scanned again",
                                          size: missing.size, mtimeNanoseconds: missing.mtimeNanoseconds), scanID: scan.id)
             scan.filesFailed += 1
         }
@@ -126,10 +126,10 @@ public struct ScanRunner: Sendable {
         // recorded, and every file not committed stays pending for a later run.
         var storeFailure: (any Error)? = nil
         await withTaskGroup(of: FileProcessor.Result.self) { group in
-            func startNext() {
+            func startNext() async {
                 guard storeFailure == nil, !Task.isCancelled, let job = queue.next() else { return }
                 if job.verifyAgainst == nil {
-                    do { try store.markRunning(fileID: job.fileID) } catch {
+                    do { try await store.markRunning(fileID: job.fileID) } catch {
                         storeFailure = error
                         group.cancelAll()
                         return
@@ -137,18 +137,18 @@ public struct ScanRunner: Sendable {
                 }
                 group.addTask { processor.process(job) }
             }
-            for _ in 0..<width { startNext() }
+            for _ in 0..<width { await startNext() }
             while let result = await group.next() {
                 do {
                     switch result {
                     case .outcome(let outcome):
-                        try store.commit(outcome, scanID: scan.id)
+                        try await store.commit(outcome, scanID: scan.id)
                         scan.filesProcessed += 1
                         if outcome.state == .failed { scan.filesFailed += 1 }
                         if outcome.state == .skipped { scan.filesSkipped += 1 }
                         state.record(state: outcome.state, bytes: outcome.size ?? 0, frames: outcome.frames.count)
                     case .unchanged(let id, let hashedAt):
-                        try store.markVerified(fileID: id, hashedAt: hashedAt)
+                        try await store.markVerified(fileID: id, hashedAt: hashedAt)
                         scan.filesUnchanged += 1
                         state.unchanged += 1
                         state.totalFiles -= 1
@@ -161,27 +161,27 @@ public struct ScanRunner: Sendable {
                     group.cancelAll()
                 }
                 progress(state)
-                startNext()
+                await startNext()
             }
         }
         if let storeFailure {
             scan.endedAt = Date()
-            try? store.finishScan(scan)
+            try? await store.finishScan(scan)
             throw storeFailure
         }
 
         if Task.isCancelled {
-            try store.recoverRunning(collection: request.collection, scanID: scan.id)
+            try await store.recoverRunning(collection: request.collection, scanID: scan.id)
             scan.outcome = .interrupted
             scan.endedAt = Date()
-            try store.finishScan(scan)
+            try await store.finishScan(scan)
             throw ScanInterrupted(scan: scan)
         }
 
-        let summary = try summarize(scan, collection: request.collection)
+        let summary = try await summarize(scan, collection: request.collection)
         scan.outcome = summary.allVideosDone ? .completed : .completedWithFailures
         scan.endedAt = Date()
-        try store.finishScan(scan)
+        try await store.finishScan(scan)
         var final = summary
         final.scan = scan
         return final
@@ -190,7 +190,7 @@ public struct ScanRunner: Sendable {
     /// Continues the last unfinished run with the settings it recorded. Returns nil when
     /// there is nothing to resume.
     public func resume(commandLine: String, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary? {
-        guard let last = try store.lastUnfinishedScan() else { return nil }
+        guard let last = try await store.lastUnfinishedScan() else { return nil }
         let request = ScanRequest(root: last.root, collection: last.collection, settings: last.settings, commandLine: commandLine)
         return try await run(request, progress: progress)
     }
@@ -213,10 +213,10 @@ public struct ScanRunner: Sendable {
         return .some(nil)
     }
 
-    func summarize(_ scan: ScanRecord, collection: String) throws -> ScanSummary {
+    func summarize(_ scan: ScanRecord, collection: String) async throws -> ScanSummary {
         var counts: [FileState: Int] = [:]
-        for count in try store.stateCounts() where count.collection == collection { counts[count.state] = count.count }
-        let failed = try store.files(collection: collection).filter { $0.state == .failed }
+        for count in try await store.stateCounts() where count.collection == collection { counts[count.state] = count.count }
+        let failed = try await store.files(collection: collection).filter { $0.state == .failed }
         return ScanSummary(scan: scan, counts: counts, failedFiles: failed)
     }
 }

@@ -23,73 +23,73 @@ public protocol CaseStore: Sendable {
     // MARK: Scans
     /// Records the start of a run and its audit line (command line, versions).
     func beginScan(root: String, collection: String, settings: ScanSettings, commandLine: String,
-                   versions: String) throws -> ScanRecord
+                   versions: String) async throws -> ScanRecord
     /// Records how a run ended with its counters.
-    func finishScan(_ scan: ScanRecord) throws
-    func scan(id: Int64) throws -> ScanRecord?
+    func finishScan(_ scan: ScanRecord) async throws
+    func scan(id: Int64) async throws -> ScanRecord?
     /// Every run, oldest first.
-    func scans() throws -> [ScanRecord]
+    func scans() async throws -> [ScanRecord]
     /// The most recent run that has not completed (interrupted or killed), if the most recent
     /// run of its collection is such a run.
-    func lastUnfinishedScan() throws -> ScanRecord?
+    func lastUnfinishedScan() async throws -> ScanRecord?
 
     // MARK: Files
-    func files(collection: String?) throws -> [StoredFile]
-    func file(id: Int64) throws -> StoredFile?
+    func files(collection: String?) async throws -> [StoredFile]
+    func file(id: Int64) async throws -> StoredFile?
     /// Inserts each file as `pending`, or sets an existing row of the same collection and
     /// relative path back to `pending` (its old frames stay until its new outcome commits),
     /// all in one transaction. Returns the files' ids in the order given.
-    func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) throws -> [Int64]
+    func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) async throws -> [Int64]
     /// Marks a file taken by a worker.
-    func markRunning(fileID: Int64) throws
+    func markRunning(fileID: Int64) async throws
     /// Files of a collection left `running` (by a killed process) go back to `pending`.
     /// Returns how many.
     @discardableResult
-    func recoverRunning(collection: String, scanID: Int64) throws -> Int
+    func recoverRunning(collection: String, scanID: Int64) async throws -> Int
     /// Commits one file's outcome in one transaction: row, frames (old ones replaced) and audit.
-    func commit(_ outcome: FileOutcome, scanID: Int64) throws
+    func commit(_ outcome: FileOutcome, scanID: Int64) async throws
     /// Notes that an unchanged file's content was verified again (its hash time moves on).
-    func markVerified(fileID: Int64, hashedAt: Date) throws
-    func stateCounts() throws -> [StateCount]
+    func markVerified(fileID: Int64, hashedAt: Date) async throws
+    func stateCounts() async throws -> [StateCount]
 
     // MARK: Frames
-    func frames(fileID: Int64) throws -> [StoredFrame]
-    func frames(collection: String) throws -> [StoredFrame]
+    func frames(fileID: Int64) async throws -> [StoredFrame]
+    func frames(collection: String) async throws -> [StoredFrame]
     /// Streams every frame of done files, ordered by path then frame index.
-    func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) throws
+    func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) async throws
 
     // MARK: Regions
     /// A file's shots and their content regions in time order; empty when it has no region.
-    func regions(fileID: Int64) throws -> [StoredRegion]
+    func regions(fileID: Int64) async throws -> [StoredRegion]
     /// A file's region hashes (crops of its region), at the timestamps of its frames.
-    func regionFrames(fileID: Int64) throws -> [StoredFrame]
+    func regionFrames(fileID: Int64) async throws -> [StoredFrame]
     /// Done files of a collection (nil: all, ordered by collection and path) with all their
     /// hashes and shots.
-    func storedHashes(collection: String?) throws -> [StoredVideoHashes]
+    func storedHashes(collection: String?) async throws -> [StoredVideoHashes]
 
     // MARK: Matches
     /// Stores a run and its segments in one transaction, replacing every earlier run of the same
     /// comparison (same query and reference collection) and its segments. Returns the run with its id.
-    func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) throws -> MatchRun
+    func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) async throws -> MatchRun
     /// Every stored run (one per comparison), oldest first.
-    func matchRuns() throws -> [MatchRun]
+    func matchRuns() async throws -> [MatchRun]
     /// A run's segments, highest score first.
-    func matchSegments(runID: Int64) throws -> [MatchSegment]
+    func matchSegments(runID: Int64) async throws -> [MatchSegment]
 
     // MARK: Audit
-    func audit(scanID: Int64?) throws -> [AuditEntry]
+    func audit(scanID: Int64?) async throws -> [AuditEntry]
 }
 
 extension CaseStore {
     /// One file's `markPending`.
-    public func markPending(collection: String, root: String, relativePath: String, stamp: FileStamp?, scanID: Int64) throws -> Int64 {
-        try markPending(collection: collection, root: root, files: [(relativePath, stamp)], scanID: scanID)[0]
+    public func markPending(collection: String, root: String, relativePath: String, stamp: FileStamp?, scanID: Int64) async throws -> Int64 {
+        try await markPending(collection: collection, root: root, files: [(relativePath, stamp)], scanID: scanID)[0]
     }
 }
 
 extension CaseStore {
     /// Done files (those with frames), with their media facts, ordered by collection and path.
-    public func doneFiles(collection: String? = nil) throws -> [StoredFile] {
-        try files(collection: collection).filter { $0.state == .done }
+    public func doneFiles(collection: String? = nil) async throws -> [StoredFile] {
+        try await files(collection: collection).filter { $0.state == .done }
     }
 }

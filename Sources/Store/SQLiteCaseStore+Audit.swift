@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 extension SQLiteCaseStore {
-    public func audit(scanID: Int64?) throws -> [AuditEntry] {
-        try guarded {
-            try pool.read { db in
+    public func audit(scanID: Int64?) async throws -> [AuditEntry] {
+        try await guarded {
+            try await self.pool.read { db in
                 let rows: [Row]
                 if let scanID {
                     rows = try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE scan_id = ? ORDER BY id", arguments: [scanID])

@@ -3,9 +3,9 @@ import GRDB
 import KeyprintModel
 
 extension SQLiteCaseStore {
-    public func files(collection: String?) throws -> [StoredFile] {
-        try guarded {
-            try pool.read { db in
+    public func files(collection: String?) async throws -> [StoredFile] {
+        try await guarded {
+            try await self.pool.read { db in
                 if let collection {
                     return try Row.fetchAll(db, sql: "SELECT * FROM files WHERE collection = ? ORDER BY relative_path",
                                             arguments: [collection]).map { try Self.storedFile($0) }
@@ -15,14 +15,14 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func file(id: Int64) throws -> StoredFile? {
-        try guarded { try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map { try Self.storedFile($0) } } }
+    public func file(id: Int64) async throws -> StoredFile? {
+        try await guarded { try await self.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map { try Self.storedFile($0) } } }
     }
 
-    public func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) throws -> [Int64] {
+    public func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) async throws -> [Int64] {
         if files.isEmpty { return [] }
-        return try guarded {
-            try pool.write { db in
+        return try await guarded {
+            try await self.pool.write { db in
                 let now = Date()
                 var ids: [Int64] = []
                 ids.reserveCapacity(files.count)
@@ -48,18 +48,18 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func markRunning(fileID: Int64) throws {
-        try guarded {
-            try pool.write { db in
+    public func markRunning(fileID: Int64) async throws {
+        try await guarded {
+            try await self.pool.write { db in
                 try db.execute(sql: "UPDATE files SET state = 'running', updated_at = ? WHERE id = ?", arguments: [Date(), fileID])
             }
         }
     }
 
     @discardableResult
-    public func recoverRunning(collection: String, scanID: Int64) throws -> Int {
-        try guarded {
-            try pool.write { db in
+    public func recoverRunning(collection: String, scanID: Int64) async throws -> Int {
+        try await guarded {
+            try await self.pool.write { db in
                 try db.execute(sql: "UPDATE files SET state = 'pending', updated_at = ? WHERE collection = ? AND state = 'running'",
                                arguments: [Date(), collection])
                 let count = db.changesCount
@@ -72,9 +72,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func commit(_ outcome: FileOutcome, scanID: Int64) throws {
-        try guarded {
-            try pool.write { db in
+    public func commit(_ outcome: FileOutcome, scanID: Int64) async throws {
+        try await guarded {
+            try await self.pool.write { db in
                 let now = Date()
                 let media = outcome.media
                 try db.execute(sql: """
@@ -103,17 +103,17 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func markVerified(fileID: Int64, hashedAt: Date) throws {
-        try guarded {
-            try pool.write { db in
+    public func markVerified(fileID: Int64, hashedAt: Date) async throws {
+        try await guarded {
+            try await self.pool.write { db in
                 try db.execute(sql: "UPDATE files SET hashed_at = ? WHERE id = ?", arguments: [hashedAt, fileID])
             }
         }
     }
 
-    public func stateCounts() throws -> [StateCount] {
-        try guarded {
-            try pool.read { db in
+    public func stateCounts() async throws -> [StateCount] {
+        try await guarded {
+            try await self.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT collection, state, count(*) AS n FROM files GROUP BY collection, state ORDER BY collection, state")
                     .map { row in
                         let state: String = try row.decode(forColumn: "state")

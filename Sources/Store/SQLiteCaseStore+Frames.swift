@@ -12,8 +12,8 @@ enum FrameHashTable: String {
 }
 
 extension SQLiteCaseStore {
-    public func frames(fileID: Int64) throws -> [StoredFrame] {
-        try guarded { try pool.read { db in try Self.rows(db, of: .frames, fileID: fileID) } }
+    public func frames(fileID: Int64) async throws -> [StoredFrame] {
+        try await guarded { try await self.pool.read { db in try Self.rows(db, of: .frames, fileID: fileID) } }
     }
 
     /// A file's rows of `table`, in frame order.
@@ -33,9 +33,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func frames(collection: String) throws -> [StoredFrame] {
-        try guarded {
-            try pool.read { db in
+    public func frames(collection: String) async throws -> [StoredFrame] {
+        try await guarded {
+            try await self.pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT frames.* FROM frames JOIN files ON files.id = frames.file_id
                     WHERE files.collection = ? AND files.state = 'done' ORDER BY files.relative_path, frames.frame_index
@@ -44,17 +44,12 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) throws {
-        let done = try files(collection: collection).filter { $0.state == .done }
+    public func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) async throws {
+        let done = try await files(collection: collection).filter { $0.state == .done }
             .sorted { ($0.path, $0.collection) < ($1.path, $1.collection) }
-        try guarded {
-            try pool.read { db in
-                for file in done {
-                    let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM frames WHERE file_id = ? ORDER BY frame_index",
-                                                     arguments: [file.id])
-                    while let row = try cursor.next() { try body(file, try Self.storedFrame(row)) }
-                }
-            }
+        // One file's frames in memory at a time.
+        for file in done {
+            for frame in try await frames(fileID: file.id) { try body(file, frame) }
         }
     }
 

@@ -3,9 +3,9 @@ import GRDB
 import KeyprintModel
 
 extension SQLiteCaseStore {
-    public func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) throws -> MatchRun {
-        try guarded {
-            try pool.write { db in
+    public func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) async throws -> MatchRun {
+        try await guarded {
+            try await self.pool.write { db in
                 // Same comparison: same query and reference collection, NULL meaning "all".
                 try db.execute(sql: """
                     DELETE FROM match_runs WHERE query_collection IS ? AND reference_collection IS ?
@@ -32,9 +32,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func matchRuns() throws -> [MatchRun] {
-        try guarded {
-            try pool.read { db in
+    public func matchRuns() async throws -> [MatchRun] {
+        try await guarded {
+            try await self.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM match_runs ORDER BY id").map { row in
                     let json: String = try row.decode(forColumn: "settings")
                     return MatchRun(id: try row.decode(forColumn: "id"), queryCollection: try row.decode(forColumn: "query_collection"), referenceCollection: try row.decode(forColumn: "reference_collection"),
@@ -45,9 +45,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func matchSegments(runID: Int64) throws -> [MatchSegment] {
-        try guarded {
-            try pool.read { db in
+    public func matchSegments(runID: Int64) async throws -> [MatchSegment] {
+        try await guarded {
+            try await self.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM match_segments WHERE run_id = ? ORDER BY score DESC, id", arguments: [runID]).map { row in
                     let transform: String = try row.decode(forColumn: "transform")
                     var segment = MatchSegment(queryVideoID: try row.decode(forColumn: "query_file_id"), referenceVideoID: try row.decode(forColumn: "reference_file_id"),

@@ -3,9 +3,9 @@ import GRDB
 import KeyprintModel
 
 extension SQLiteCaseStore {
-    public func regions(fileID: Int64) throws -> [StoredRegion] {
-        try guarded {
-            try pool.read { db in
+    public func regions(fileID: Int64) async throws -> [StoredRegion] {
+        try await guarded {
+            try await self.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [fileID]).map { row in
                     StoredRegion(fileID: try row.decode(forColumn: "file_id"), startTime: try row.decode(forColumn: "start_s"), rect: try Self.rect(row),
                                         detector: try row.decode(forColumn: "detector"), detectorVersion: try row.decode(forColumn: "detector_version"))
@@ -21,18 +21,18 @@ extension SQLiteCaseStore {
         return NormalizedRect(x: x, y: y, width: w, height: h)
     }
 
-    public func regionFrames(fileID: Int64) throws -> [StoredFrame] {
-        try guarded {
-            try pool.read { db in
+    public func regionFrames(fileID: Int64) async throws -> [StoredFrame] {
+        try await guarded {
+            try await self.pool.read { db in
                 try Self.rows(db, of: .regionFrames, fileID: fileID)
             }
         }
     }
 
-    public func storedHashes(collection: String?) throws -> [StoredVideoHashes] {
-        let done = try files(collection: collection).filter { $0.state == .done }
-        return try guarded {
-            try pool.read { db in
+    public func storedHashes(collection: String?) async throws -> [StoredVideoHashes] {
+        let done = try await files(collection: collection).filter { $0.state == .done }
+        return try await guarded {
+            try await self.pool.read { db in
                 try done.map { file in
                     let shots = try Row.fetchAll(db, sql: "SELECT * FROM shot_regions WHERE file_id = ? ORDER BY start_s", arguments: [file.id])
                         .map { ShotRegion(startTime: try $0.decode(forColumn: "start_s"), region: try Self.rect($0)) }

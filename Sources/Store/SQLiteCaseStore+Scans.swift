@@ -4,10 +4,10 @@ import KeyprintModel
 
 extension SQLiteCaseStore {
     public func beginScan(root: String, collection: String, settings: ScanSettings, commandLine: String,
-                          versions: String) throws -> ScanRecord {
+                          versions: String) async throws -> ScanRecord {
         let now = Date()
-        return try guarded {
-            try pool.write { db in
+        return try await guarded {
+            try await self.pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO scans (root, collection, settings, command_line, started_at) VALUES (?, ?, ?, ?, ?)
                     """, arguments: [root, collection, settings.json, commandLine, now])
@@ -21,9 +21,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func finishScan(_ scan: ScanRecord) throws {
-        try guarded {
-            try pool.write { db in
+    public func finishScan(_ scan: ScanRecord) async throws {
+        try await guarded {
+            try await self.pool.write { db in
                 try db.execute(sql: """
                     UPDATE scans SET ended_at = ?, outcome = ?, files_seen = ?, files_processed = ?, files_unchanged = ?,
                         files_failed = ?, files_skipped = ? WHERE id = ?
@@ -35,16 +35,16 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func scan(id: Int64) throws -> ScanRecord? {
-        try guarded { try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE id = ?", arguments: [id]).map { try Self.scanRecord($0) } } }
+    public func scan(id: Int64) async throws -> ScanRecord? {
+        try await guarded { try await self.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE id = ?", arguments: [id]).map { try Self.scanRecord($0) } } }
     }
 
-    public func scans() throws -> [ScanRecord] {
-        try guarded { try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scans ORDER BY id").map { try Self.scanRecord($0) } } }
+    public func scans() async throws -> [ScanRecord] {
+        try await guarded { try await self.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scans ORDER BY id").map { try Self.scanRecord($0) } } }
     }
 
-    public func lastUnfinishedScan() throws -> ScanRecord? {
-        guard let last = try scans().last, !last.isFinished else { return nil }
+    public func lastUnfinishedScan() async throws -> ScanRecord? {
+        guard let last = try await scans().last, !last.isFinished else { return nil }
         return last
     }
 

@@ -31,17 +31,21 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// Names of the migrations applied to this database, in order.
-    public func appliedMigrations() throws -> [String] {
-        try guarded { try pool.read { db in try Self.migrator.appliedMigrations(db) } }
+    public func appliedMigrations() async throws -> [String] {
+        try await guarded { try await self.pool.read { db in try Self.migrator.appliedMigrations(db) } }
     }
 
-    /// Runs a GRDB call and turns its errors into `StoreError`.
-    func guarded<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as DatabaseError {
-            throw StoreError.sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql)
-        } catch let error as RowDecodingError {
-            throw StoreError.corruptRow(table: "?", column: "?", reason: "holds a value that does not decode: \(error)")
-        }
+    /// Runs a GRDB call and turns its errors into `StoreError`. The call runs in a task of its
+    /// own, so that cancelling the caller (Ctrl-C) never interrupts a statement half way: an
+    /// interrupted scan still records how it ended (the `CaseStore` contract).
+    func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task {
+            do { return try await body() } catch let error as DatabaseError {
+                throw StoreError.sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql)
+            } catch let error as RowDecodingError {
+                throw StoreError.corruptRow(table: "?", column: "?", reason: "holds a value that does not decode: \(error)")
+            }
+        }.value
     }
 
     /// Append-only: never edit a migration that has shipped; register a new one after it.

@@ -32,7 +32,7 @@ import Testing
         return out
     }
 
-    @Test func ffmpegOnlyInDecodeAndGRDBOnlyInStore() throws {
+    @Test func ffmpegOnlyInDecodeAndGRDBOnlyInStore() async throws {
         let all = try Self.imports(under: TestPaths.packageRoot.appendingPathComponent("Sources"))
             + Self.imports(under: TestPaths.packageRoot.appendingPathComponent("Tests"))
         #expect(!all.isEmpty)
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test(arguments: allowed.keys.sorted())
-    func aStageImportsOnlyTheStagesBeforeIt(stage: String) throws {
+    func aStageImportsOnlyTheStagesBeforeIt(stage: String) async throws {
         let imports = try Self.imports(under: TestPaths.packageRoot.appendingPathComponent("Sources/\(stage)"))
         #expect(!imports.isEmpty || stage == "Model")
         for (file, module) in imports where module.hasPrefix("Keyprint") {

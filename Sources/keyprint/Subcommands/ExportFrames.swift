@@ -6,7 +6,7 @@ import KeyprintPipeline
 import KeyprintStore
 
 extension Keyprint {
-    struct ExportFrames: ParsableCommand {
+    struct ExportFrames: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "frames",
             abstract: "Write every stored frame hash: one CSV, or one vPDQ text file per video.",
@@ -41,7 +41,7 @@ extension Keyprint {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let store: SQLiteCaseStore
             do { store = try SQLiteCaseStore(path: db, create: false, readOnly: true) } catch {
                 Terminal.error("\(error)")
@@ -51,7 +51,7 @@ extension Keyprint {
             if target != "-" {
                 do {
                     let resolved = try EvidencePaths.resolveDatabase(target)
-                    for root in Set(try store.scans().map(\.root)) { try EvidencePaths.checkDatabase(resolved, outside: root) }
+                    for root in Set(try await store.scans().map(\.root)) { try EvidencePaths.checkDatabase(resolved, outside: root) }
                 } catch let problem as EvidencePaths.Problem {
                     Terminal.error(problem.description.replacingOccurrences(of: "the case database", with: "the export"))
                     throw ExitCode(2)
@@ -61,18 +61,18 @@ extension Keyprint {
             switch format {
             case .csv:
                 if target == "-" {
-                    try exporter.writeCSV(collection: collection) { FileHandle.standardOutput.write(Data($0.utf8)) }
+                    try await exporter.writeCSV(collection: collection) { FileHandle.standardOutput.write(Data($0.utf8)) }
                 } else {
                     guard FileManager.default.createFile(atPath: target, contents: nil), let handle = FileHandle(forWritingAtPath: target) else {
                         Terminal.error("cannot write \(target)")
                         throw ExitCode(2)
                     }
                     defer { try? handle.close() }
-                    let rows = try exporter.writeCSV(collection: collection) { handle.write(Data($0.utf8)) }
+                    let rows = try await exporter.writeCSV(collection: collection) { handle.write(Data($0.utf8)) }
                     FileHandle.standardError.write(Data("keyprint: wrote \(rows) frame rows to \(target)\n".utf8))
                 }
             case .vpdq:
-                let files = try exporter.writeVPDQ(collection: collection, directory: target)
+                let files = try await exporter.writeVPDQ(collection: collection, directory: target)
                 FileHandle.standardError.write(Data("keyprint: wrote \(files.count) vPDQ files to \(target)\n".utf8))
             }
         }

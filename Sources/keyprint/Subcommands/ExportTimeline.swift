@@ -6,7 +6,7 @@ import KeyprintPipeline
 import KeyprintStore
 
 extension Keyprint {
-    struct ExportTimeline: ParsableCommand {
+    struct ExportTimeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "timeline",
             abstract: "Write the match timeline CSV: one row per matched segment, highest score first.",
@@ -31,7 +31,7 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("The CSV file to write (- for standard output).", valueName: "TIMELINE.csv"))
         var output: String
 
-        func run() throws {
+        func run() async throws {
             let store: SQLiteCaseStore
             do { store = try SQLiteCaseStore(path: db, create: false, readOnly: true) } catch let error as StoreError {
                 Terminal.error(error.description)
@@ -41,7 +41,7 @@ extension Keyprint {
             do {
                 if output != "-" {
                     let resolved = try EvidencePaths.resolveDatabase(output)
-                    for root in Set(try store.scans().map(\.root)) { try EvidencePaths.checkDatabase(resolved, outside: root) }
+                    for root in Set(try await store.scans().map(\.root)) { try EvidencePaths.checkDatabase(resolved, outside: root) }
                 }
             } catch let problem as EvidencePaths.Problem {
                 Terminal.error(problem.description.replacingOccurrences(of: "the case database", with: "the export"))
@@ -49,11 +49,11 @@ extension Keyprint {
             }
             let rows: [TimelineRow]
             do {
-                guard try store.appliedMigrations().contains("v3-matches") else {
+                guard try await store.appliedMigrations().contains("v3-matches") else {
                     Terminal.error("no match results in \(db); run `keyprint match --db \(db)` first")
                     throw ExitCode(2)
                 }
-                rows = try TimelineExporter(store: store).rows()
+                rows = try await TimelineExporter(store: store).rows()
             } catch let error as StoreError {
                 Terminal.error(error.description)
                 throw ExitCode(3)

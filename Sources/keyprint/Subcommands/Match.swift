@@ -97,7 +97,7 @@ extension Keyprint {
                 throw ExitCode(3)
             }
             var names: [Int64: String] = [:]
-            for file in try store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
+            for file in try await store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
             Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
                          + "(threshold \(threshold) bits, min duration \(minDuration) s).")
             let derived = summary.derivedPairs > 0 ? " (\(summary.derivedPairs) only through a third file)" : ""

@@ -26,11 +26,11 @@ extension Keyprint {
             let last: ScanRecord?
             do {
                 let store = try SQLiteCaseStore(path: db, create: false)
-                if try store.scans().isEmpty {
+                if try await store.scans().isEmpty {
                     Terminal.error("no scan has started in \(db); run `keyprint scan FOLDER --db \(db)`")
                     throw ExitCode(2)
                 }
-                last = try store.lastUnfinishedScan()
+                last = try await store.lastUnfinishedScan()
             } catch let exit as ExitCode {
                 throw exit
             } catch {

@@ -6,7 +6,7 @@ import KeyprintPipeline
 import KeyprintStore
 
 extension Keyprint {
-    struct Status: ParsableCommand {
+    struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show how far the scans of a case database got, per collection and state.",
             discussion: """
@@ -21,18 +21,18 @@ extension Keyprint {
         @Flag(name: .long, help: "Print a JSON document of every file instead.")
         var json = false
 
-        func run() throws {
+        func run() async throws {
             let store: SQLiteCaseStore
             do { store = try SQLiteCaseStore(path: db, create: false, readOnly: true) } catch {
                 Terminal.error("\(error)")
                 throw ExitCode(2)
             }
-            let files = try store.files(collection: nil)
+            let files = try await store.files(collection: nil)
             if json {
                 Terminal.out(try StatusDocument(files: files).json())
                 return
             }
-            let counts = try store.stateCounts()
+            let counts = try await store.stateCounts()
             let collections = Array(Set(counts.map(\.collection))).sorted()
             if collections.isEmpty { Terminal.out("No files recorded in \(db).") }
             for collection in collections {
@@ -46,7 +46,7 @@ extension Keyprint {
                     for file in failed { Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.error ?? ""))") }
                 }
             }
-            if let last = try store.scans().last {
+            if let last = try await store.scans().last {
                 let ended = last.outcome.map(\.rawValue) ?? "unfinished (killed, or still running)"
                 let hint = last.isFinished ? "" : "; continue with `keyprint resume --db \(db)`"
                 Terminal.out("Last scan #\(last.id) of \(Terminal.printable(last.collection)): \(ended)\(hint)")

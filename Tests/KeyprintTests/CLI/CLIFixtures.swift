@@ -22,11 +22,11 @@ enum CLIFixtures {
     }
 
     /// Every frame row of a database, as a list (duplicates would show in its count).
-    static func frameRows(_ databasePath: String) throws -> [FrameRow] {
+    static func frameRows(_ databasePath: String) async throws -> [FrameRow] {
         let store = try SQLiteCaseStore(path: databasePath, create: false, readOnly: true)
         var rows: [FrameRow] = []
-        for file in try store.files(collection: nil) {
-            for frame in try store.frames(fileID: file.id) {
+        for file in try await store.files(collection: nil) {
+            for frame in try await store.frames(fileID: file.id) {
                 rows.append(FrameRow(path: file.relativePath, index: frame.index, timestamp: frame.timestamp, quality: frame.quality,
                                      hash: frame.hash.hex, mirror: frame.mirrorHash.hex))
             }
@@ -35,28 +35,28 @@ enum CLIFixtures {
     }
 
     /// File states and digests by relative path.
-    static func fileSummary(_ databasePath: String) throws -> [String: String] {
+    static func fileSummary(_ databasePath: String) async throws -> [String: String] {
         let store = try SQLiteCaseStore(path: databasePath, create: false, readOnly: true)
         var out: [String: String] = [:]
-        for file in try store.files(collection: nil) {
+        for file in try await store.files(collection: nil) {
             out[file.relativePath] = "\(file.state.rawValue) \(file.digests?.sha256 ?? "-") frames=\(file.frameCount) \(file.error ?? "")"
         }
         return out
     }
 
     /// Files done so far, read while another process writes (WAL lets a reader in).
-    static func doneCount(_ databasePath: String) -> Int {
+    static func doneCount(_ databasePath: String) async -> Int {
         guard FileManager.default.fileExists(atPath: databasePath),
               let store = try? SQLiteCaseStore(path: databasePath, create: false, readOnly: true),
-              let counts = try? store.stateCounts() else { return 0 }
+              let counts = try? await store.stateCounts() else { return 0 }
         return counts.filter { $0.state == .done }.reduce(0) { $0 + $1.count }
     }
 
     /// True when a scan run has been recorded (the process may have been killed before).
-    static func hasScan(_ databasePath: String) -> Bool {
+    static func hasScan(_ databasePath: String) async -> Bool {
         guard FileManager.default.fileExists(atPath: databasePath),
               let store = try? SQLiteCaseStore(path: databasePath, create: false, readOnly: true),
-              let scans = try? store.scans() else { return false }
+              let scans = try? await store.scans() else { return false }
         return !scans.isEmpty
     }
 

@@ -35,13 +35,16 @@ import Testing
     }
 
     /// Starts `arguments`, kills it with SIGKILL at `point` (or lets it finish first).
-    static func runAndKill(_ arguments: [String], database: String, at point: KillPoint) throws -> Bool {
+    static func runAndKill(_ arguments: [String], database: String, at point: KillPoint) async throws -> Bool {
         let launched = try KeyprintBinary.launch(arguments)
         switch point {
         case .afterDelay(let seconds):
-            Thread.sleep(forTimeInterval: seconds)
+            try await Task.sleep(for: .seconds(seconds))
         case .afterDone(let n):
-            while launched.process.isRunning && CLIFixtures.doneCount(database) < n { Thread.sleep(forTimeInterval: 0.02) }
+            while launched.process.isRunning {
+                if await CLIFixtures.doneCount(database) >= n { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
         let killed = launched.process.isRunning
         if killed { kill(launched.process.processIdentifier, SIGKILL) }
@@ -49,12 +52,12 @@ import Testing
         return killed
     }
 
-    static func checkConsistent(_ database: String) throws {
+    static func checkConsistent(_ database: String) async throws {
         // Killed before the schema or the first scan record was written: nothing to check.
-        guard CLIFixtures.hasScan(database) else { return }
+        guard await CLIFixtures.hasScan(database) else { return }
         let store = try SQLiteCaseStore(path: database, create: false, readOnly: true)
-        for file in try store.files(collection: nil) {
-            let frames = try store.frames(fileID: file.id)
+        for file in try await store.files(collection: nil) {
+            let frames = try await store.frames(fileID: file.id)
             if file.state == .done {
                 #expect(frames.count == file.frameCount && !frames.isEmpty, "done file \(file.relativePath) has \(frames.count) rows")
             } else {
@@ -67,7 +70,7 @@ import Testing
         [KillPoint.afterDone(1), .afterDelay(0.4), .afterDone(3)],
         [KillPoint.afterDelay(0.15), .afterDelay(0.8), .afterDone(4)],
     ])
-    func killedScansResumeToTheUninterruptedResult(points: [KillPoint]) throws {
+    func killedScansResumeToTheUninterruptedResult(points: [KillPoint]) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try Self.makeEvidence(folder)
@@ -76,7 +79,7 @@ import Testing
         let reference = folder.path + "/reference.sqlite"
         let clean = try KeyprintBinary.run(["scan", root, "--db", reference] + settings)
         #expect(clean.status == 0, "\(clean.stderr)")
-        let expectedRows = try CLIFixtures.frameRows(reference)
+        let expectedRows = try await CLIFixtures.frameRows(reference)
         #expect(expectedRows.count == 5 * 150)
 
         let database = folder.path + "/killed.sqlite"
@@ -85,26 +88,29 @@ import Testing
             // The first step is the scan itself; later ones resume (or repeat the scan when the
             // first kill came before the database existed).
             let command: [String]
-            if step == 0 || !CLIFixtures.hasScan(database) {
+            let hasScan = await CLIFixtures.hasScan(database)
+            if step == 0 || !hasScan {
                 command = ["scan", root, "--db", database] + settings
             } else {
                 command = ["resume", "--db", database, "--quiet"]
             }
-            if try Self.runAndKill(command, database: database, at: point) { kills += 1 }
-            try Self.checkConsistent(database)
+            if try await Self.runAndKill(command, database: database, at: point) { kills += 1 }
+            try await Self.checkConsistent(database)
         }
         #expect(kills >= 2, "the scans finished before most kills; the test proved little")
 
-        let final = try KeyprintBinary.run(CLIFixtures.hasScan(database)
+        let resumable = await CLIFixtures.hasScan(database)
+        let final = try KeyprintBinary.run(resumable
                                            ? ["resume", "--db", database, "--quiet"] : ["scan", root, "--db", database] + settings)
         #expect(final.status == 0, "\(final.stdout) \(final.stderr)")
-        let rows = try CLIFixtures.frameRows(database)
+        let rows = try await CLIFixtures.frameRows(database)
         #expect(rows.count == Set(rows).count, "duplicate frame rows")
         let missing = Set(expectedRows).subtracting(rows), extra = Set(rows).subtracting(expectedRows)
         #expect(missing.isEmpty && extra.isEmpty,
                 "\(missing.count) rows missing (e.g. \(missing.prefix(3))), \(extra.count) unexpected (e.g. \(extra.prefix(3)))")
         #expect(rows.count == expectedRows.count)
-        #expect(try CLIFixtures.fileSummary(database) == CLIFixtures.fileSummary(reference))
+        let referenceSummary = try await CLIFixtures.fileSummary(reference)
+        #expect(try await CLIFixtures.fileSummary(database) == referenceSummary)
         // Nothing left to resume.
         let again = try KeyprintBinary.run(["resume", "--db", database])
         #expect(again.status == 0 && again.stdout.contains("Nothing to resume"))

@@ -90,7 +90,7 @@ import Testing
         }
     }
 
-    @Test func everyTruePairIsLinkedWithinASecondAndNothingElse() throws {
+    @Test func everyTruePairIsLinkedWithinASecondAndNothingElse() async throws {
         // The bar on samples/: every pair of truth.json linked, spans within 1 s of
         // the truth on both sides, no other pair linked.
         let fixture = try Self.fixture()
@@ -115,7 +115,7 @@ import Testing
         }
     }
 
-    @Test func twoDegradedCopiesAreLinkedThroughTheirOriginal() throws {
+    @Test func twoDegradedCopiesAreLinkedThroughTheirOriginal() async throws {
         // The blurred-bar portrait copy and the watermarked copy of call-c do not match each
         // other directly (region hashes 40–84 bits apart); both match call-c.
         let fixture = try Self.fixture()
@@ -141,7 +141,7 @@ import Testing
         #expect(Self.links(fixture.rows, a, b).isEmpty)
     }
 
-    @Test func timelineHasTheRequiredColumnsInOrderAndOneDirectionPerPair() throws {
+    @Test func timelineHasTheRequiredColumnsInOrderAndOneDirectionPerPair() async throws {
         let fixture = try Self.fixture()
         let required = ["message", "datetime", "timestamp_desc", "query_path", "query_start_s", "query_end_s", "reference_path",
                         "reference_start_s", "reference_end_s", "score", "matched_frames", "mean_distance", "transform"]
@@ -160,7 +160,7 @@ import Testing
         #expect(directions.values.allSatisfy { $0.count == 1 })
         // Digests are the files' own; datetime is ISO 8601 UTC with a description.
         let store = try SQLiteCaseStore(path: fixture.database, create: false, readOnly: true)
-        let byPath = Dictionary(uniqueKeysWithValues: try store.files(collection: nil).map { ($0.path, $0) })
+        let byPath = Dictionary(uniqueKeysWithValues: try await store.files(collection: nil).map { ($0.path, $0) })
         for r in fixture.rows {
             let q = try #require(byPath[r["query_path"]!])
             #expect(r["query_md5"] == q.digests?.md5 && r["query_sha256"] == q.digests?.sha256)
@@ -171,14 +171,14 @@ import Testing
         #expect(fixture.matchOutput.contains("segment(s) linking"))
     }
 
-    @Test func scanStoresTheCallAPaneAsItsRegion() throws {
+    @Test func scanStoresTheCallAPaneAsItsRegion() async throws {
         let fixture = try Self.fixture()
         let store = try SQLiteCaseStore(path: fixture.database, create: false, readOnly: true)
-        let file = try #require(try store.files(collection: "samples").first { $0.relativePath == "captures/call-a.mp4" })
+        let file = try #require(try await store.files(collection: "samples").first { $0.relativePath == "captures/call-a.mp4" })
         // The pane is the region of the shot holding the middle of the call (an opening
         // screen before a cut may be a shot of its own).
-        let frames = try store.frames(fileID: file.id), regionFrames = try store.regionFrames(fileID: file.id)
-        let shots = try store.regions(fileID: file.id).map(\.shot)
+        let frames = try await store.frames(fileID: file.id), regionFrames = try await store.regionFrames(fileID: file.id)
+        let shots = try await store.regions(fileID: file.id).map(\.shot)
         let middle = try #require(frames.isEmpty ? nil : frames[frames.count / 2].timestamp)
         let region = try #require(ShotRegion.region(at: middle, in: shots))
         #expect(abs(region.x - 20.0 / 854) <= 0.05 && abs(region.y - 56.0 / 480) <= 0.05, "\(region)")
@@ -186,11 +186,12 @@ import Testing
         // One region hash per frame, at the same timestamps.
         #expect(!frames.isEmpty && frames.map(\.timestamp) == regionFrames.map(\.timestamp))
         // Black-flat has no region and no region hashes.
-        let black = try #require(try store.files(collection: "samples").first { $0.relativePath == "unrelated/black-flat.mp4" })
-        #expect(try store.regions(fileID: black.id).isEmpty && store.regionFrames(fileID: black.id).isEmpty)
+        let black = try #require(try await store.files(collection: "samples").first { $0.relativePath == "unrelated/black-flat.mp4" })
+        let blackRegions = try await store.regions(fileID: black.id), blackRegionFrames = try await store.regionFrames(fileID: black.id)
+        #expect(blackRegions.isEmpty && blackRegionFrames.isEmpty)
     }
 
-    @Test func usageErrorsAndTheEvidenceFolderAreRefused() throws {
+    @Test func usageErrorsAndTheEvidenceFolderAreRefused() async throws {
         let fixture = try Self.fixture()
         let missing = try KeyprintBinary.run(["match", "--db", fixture.folder.path + "/nope.sqlite"])
         #expect(missing.status == 2, "\(missing.stderr)")
@@ -204,7 +205,7 @@ import Testing
         #expect(help.stdout.contains("--threshold") && help.stdout.contains("mirror+crop") && help.stdout.contains("--min-duration"))
     }
 
-    @Test func queryAgainstReferenceCollectionsAndRerunsReplaceResults() throws {
+    @Test func queryAgainstReferenceCollectionsAndRerunsReplaceResults() async throws {
         let folder = try TemporaryFolder("keyprint-match-collections")
         defer { folder.remove() }
         let database = folder.path + "/case.sqlite"
@@ -218,15 +219,15 @@ import Testing
             try #require(run.status == 0, "\(run.stderr)")
         }
         let store = try SQLiteCaseStore(path: database, create: false, readOnly: true)
-        let runs = try store.matchRuns()
+        let runs = try await store.matchRuns()
         #expect(runs.count == 1 && runs.first?.queryCollection == "seized" && runs.first?.referenceCollection == "known")
-        let files = Dictionary(uniqueKeysWithValues: try store.files(collection: nil).map { ($0.id, $0) })
-        let segments = try store.matchSegments(runID: try #require(runs.first).id)
+        let files = Dictionary(uniqueKeysWithValues: try await store.files(collection: nil).map { ($0.id, $0) })
+        let segments = try await store.matchSegments(runID: try #require(runs.first).id)
         #expect(!segments.isEmpty)
         #expect(segments.allSatisfy { files[$0.queryVideoID]?.collection == "seized" && files[$0.referenceVideoID]?.collection == "known" })
         #expect(segments.contains { files[$0.queryVideoID]?.relativePath == "call-a-mirror.mp4" && files[$0.referenceVideoID]?.relativePath == "call-a.mp4" })
         // The default comparison is another run beside it.
         #expect(try KeyprintBinary.run(["match", "--db", database, "--quiet"]).status == 0)
-        #expect(try store.matchRuns().count == 2)
+        #expect(try await store.matchRuns().count == 2)
     }
 }

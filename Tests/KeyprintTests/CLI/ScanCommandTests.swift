@@ -28,7 +28,7 @@ import Testing
         return root
     }
 
-    @Test func malformedInputIsRecordedFileByFileAndTheScanCompletesWithStatus1() throws {
+    @Test func malformedInputIsRecordedFileByFileAndTheScanCompletesWithStatus1() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try Self.makeMalformedEvidence(folder)
@@ -38,7 +38,7 @@ import Testing
         #expect(result.stdout.contains("Failed files:"))
 
         let store = try SQLiteCaseStore(path: database, create: false, readOnly: true)
-        let files = Dictionary(uniqueKeysWithValues: try store.files(collection: "seized").map { ($0.relativePath, $0) })
+        let files = Dictionary(uniqueKeysWithValues: try await store.files(collection: "seized").map { ($0.relativePath, $0) })
         #expect(files.count == 7)
         func check(_ path: String, _ state: FileState, _ reason: String?) {
             guard let file = files[path] else { Issue.record("\(path) not recorded"); return }
@@ -57,13 +57,13 @@ import Testing
         #expect(files["Überwachung\nclip ☃.mp4"]?.digests?.sha256 ==
                 CustodyHasher.digests(of: Array(try Data(contentsOf: URL(fileURLWithPath: root + "/Überwachung\nclip ☃.mp4")))).sha256)
         // The audit trail names the versions and every file's outcome.
-        let audit = try store.audit(scanID: nil)
+        let audit = try await store.audit(scanID: nil)
         #expect(audit.first?.detail?.contains("Keyprint \(KeyprintVersion.string)") == true)
         #expect(audit.first?.detail?.contains("libavcodec") == true)
         #expect(audit.filter { $0.event == AuditEvent.fileFailed }.count == 3)
     }
 
-    @Test func theEvidenceFolderIsIdenticalAfterAScan() throws {
+    @Test func theEvidenceFolderIsIdenticalAfterAScan() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try Self.makeMalformedEvidence(folder)
@@ -75,7 +75,7 @@ import Testing
         #expect(before.count == 9)
     }
 
-    @Test func aDatabaseInsideTheEvidenceFolderIsRefused() throws {
+    @Test func aDatabaseInsideTheEvidenceFolderIsRefused() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
@@ -91,7 +91,7 @@ import Testing
         #expect(try CLIFixtures.snapshot(root) == before)
     }
 
-    @Test func statusJSONFollowsTheDocumentedSchema() throws {
+    @Test func statusJSONFollowsTheDocumentedSchema() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try Self.makeMalformedEvidence(folder)
@@ -125,7 +125,7 @@ import Testing
         #expect(human.stdout.contains("seized: 7 files — done 2, failed 3, skipped 2"), "\(human.stdout)")
     }
 
-    @Test func exportWritesCSVAndVPDQFilesThatMatchTheHashCommand() throws {
+    @Test func exportWritesCSVAndVPDQFilesThatMatchTheHashCommand() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
@@ -156,7 +156,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root + "/frames.csv"))
     }
 
-    @Test func ctrlCStopsCleanlyAndPrintsTheResumeCommand() throws {
+    @Test func ctrlCStopsCleanlyAndPrintsTheResumeCommand() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
@@ -164,7 +164,10 @@ import Testing
         let database = folder.path + "/case.sqlite"
         let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "1", "--all-frames", "--quiet"])
         defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
-        while launched.process.isRunning && CLIFixtures.doneCount(database) < 1 { Thread.sleep(forTimeInterval: 0.02) }
+        while launched.process.isRunning {
+            if await CLIFixtures.doneCount(database) >= 1 { break }
+            try await Task.sleep(for: .seconds(0.02))
+        }
         try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
         kill(launched.process.processIdentifier, SIGINT)
         let err = String(decoding: launched.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -172,14 +175,14 @@ import Testing
         #expect(launched.process.terminationStatus == 130)
         #expect(err.contains("Interrupted. Resume with: keyprint resume --db \(database)"))
         let store = try SQLiteCaseStore(path: database, create: false, readOnly: true)
-        #expect(try store.scans().last?.outcome == .interrupted)
-        #expect(try store.files(collection: nil).allSatisfy { $0.state == .done || $0.state == .pending })
+        #expect(try await store.scans().last?.outcome == .interrupted)
+        #expect(try await store.files(collection: nil).allSatisfy { $0.state == .done || $0.state == .pending })
         let resumed = try KeyprintBinary.run(["resume", "--db", database, "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(try store.stateCounts() == [StateCount(collection: "evidence", state: .done, count: 4)])
+        #expect(try await store.stateCounts() == [StateCount(collection: "evidence", state: .done, count: 4)])
     }
 
-    @Test func aFileOverItsTimeBudgetFailsAndTheBatchGoesOn() throws {
+    @Test func aFileOverItsTimeBudgetFailsAndTheBatchGoesOn() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
@@ -189,13 +192,13 @@ import Testing
         // A budget of a millisecond is shorter than opening any video takes.
         let result = try KeyprintBinary.run(["scan", root, "--db", database, "--timeout-per-file", "0.001", "--quiet"])
         #expect(result.status == 1, "\(result.stderr)")
-        let files = try SQLiteCaseStore(path: database, create: false, readOnly: true).files(collection: nil)
+        let files = try await SQLiteCaseStore(path: database, create: false, readOnly: true).files(collection: nil)
         #expect(files.first { $0.relativePath == "slow.mp4" }?.error?.contains("time budget") == true)
         #expect(files.first { $0.relativePath == "after.txt" }?.state == .skipped)
         #expect(result.stdout.contains("slow.mp4: per-file time budget"))
     }
 
-    @Test func aSecondCtrlCExitsAtOnceAndResumeStillCompletes() throws {
+    @Test func aSecondCtrlCExitsAtOnceAndResumeStillCompletes() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
@@ -205,7 +208,10 @@ import Testing
         let database = folder.path + "/case.sqlite"
         let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "2", "--all-frames", "--quiet"])
         defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
-        while launched.process.isRunning && !CLIFixtures.hasScan(database) { Thread.sleep(forTimeInterval: 0.02) }
+        while launched.process.isRunning {
+            if await CLIFixtures.hasScan(database) { break }
+            try await Task.sleep(for: .seconds(0.02))
+        }
         try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
         kill(launched.process.processIdentifier, SIGINT)
         kill(launched.process.processIdentifier, SIGTERM)
@@ -213,12 +219,12 @@ import Testing
         #expect(launched.process.terminationStatus == 130)
         let resumed = try KeyprintBinary.run(["resume", "--db", database, "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let rows = Set(try CLIFixtures.frameRows(database)), expected = Set(try CLIFixtures.frameRows(reference))
+        let rows = Set(try await CLIFixtures.frameRows(database)), expected = Set(try await CLIFixtures.frameRows(reference))
         #expect(rows == expected, "\(expected.subtracting(rows).count) rows missing, \(rows.subtracting(expected).count) unexpected")
-        #expect(try CLIFixtures.frameRows(database).count == 3 * 150)
+        #expect(try await CLIFixtures.frameRows(database).count == 3 * 150)
     }
 
-    @Test func aSecondScanOfTheSameDatabaseIsRefusedWhileOneRuns() throws {
+    @Test func aSecondScanOfTheSameDatabaseIsRefusedWhileOneRuns() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))

@@ -16,7 +16,7 @@ import Testing
     /// same presentation time, same hash.
     /// With decoder threads too: frame threading copies `skip_frame` to its worker contexts.
     @Test(arguments: [1, 2])
-    func intervalSamplesMatchTheFullDecode(threads: Int) throws {
+    func intervalSamplesMatchTheFullDecode(threads: Int) async throws {
         let clip = try DecodeClip.make("h264-bframes.mp4", [
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", "7",
             "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-x264-params", "b-pyramid=none:scenecut=0",
@@ -41,7 +41,7 @@ import Testing
 
     /// libvpx's VP9 decoder ignores AVDISCARD_NONKEY; the key-frame path must still hand out
     /// key frames only.
-    @Test func keyframesOnlyHoldsForVP9() throws {
+    @Test func keyframesOnlyHoldsForVP9() async throws {
         let clip = try DecodeClip.make("vp9.webm", [
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "3",
             "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-g", "25", "-keyint_min", "25",

@@ -21,7 +21,7 @@ import Testing
         return (reader.info, frames)
     }
 
-    @Test func rotatedPhoneCaptureDecodesUpright() throws {
+    @Test func rotatedPhoneCaptureDecodesUpright() async throws {
         let (info, frames) = try Self.frames("decode/portrait-rotate90.mp4", .interval(seconds: 1))
         // Stored turned 90° clockwise; the display matrix asks for 90° counter-clockwise,
         // which we apply as 270° clockwise (as ffmpeg's autorotate does).
@@ -39,7 +39,7 @@ import Testing
         #expect(meanRows(0..<20) > meanRows(300..<320) + 60, "top \(meanRows(0..<20)) bottom \(meanRows(300..<320))")
     }
 
-    @Test func oddDimensionsDecode() throws {
+    @Test func oddDimensionsDecode() async throws {
         let (info, frames) = try Self.frames("decode/odd-321x241.webm", .interval(seconds: 1))
         #expect(info.width == 321 && info.height == 241)
         #expect(info.codec == "vp8")
@@ -47,7 +47,7 @@ import Testing
         #expect(frames.allSatisfy { $0.width == 321 && $0.height == 241 })
     }
 
-    @Test func tenBitHEVCDecodes() throws {
+    @Test func tenBitHEVCDecodes() async throws {
         let (info, frames) = try Self.frames("decode/hevc-10bit.mp4", .interval(seconds: 1))
         #expect(info.codec == "hevc")
         #expect(info.pixelFormat.contains("10"))
@@ -55,7 +55,7 @@ import Testing
         #expect(hash.quality >= 50)
     }
 
-    @Test func sampleAspectRatioGivesDisplaySize() throws {
+    @Test func sampleAspectRatioGivesDisplaySize() async throws {
         let (info, frames) = try Self.frames("decode/anamorphic-sar4x3.avi", .keyframes)
         #expect(info.container == "avi")
         #expect(info.width == 480 && info.height == 360)
@@ -63,7 +63,7 @@ import Testing
         #expect(!frames.isEmpty)
     }
 
-    @Test func intervalSamplingFollowsPresentationTime() throws {
+    @Test func intervalSamplingFollowsPresentationTime() async throws {
         let (info, frames) = try Self.frames("captures/call-a.mp4", .interval(seconds: 1))
         let duration = try #require(info.duration)
         #expect(frames.count == Int(duration.rounded(.up)))
@@ -75,7 +75,7 @@ import Testing
         #expect(half.count == 2 * frames.count || half.count == 2 * frames.count - 1)
     }
 
-    @Test func allFramesAndKeyframes() throws {
+    @Test func allFramesAndKeyframes() async throws {
         let (_, all) = try Self.frames("captures/call-a.mp4", .allFrames)
         #expect(all.count == 431)
         #expect(all.map(\.index) == Array(0..<all.count))
@@ -88,7 +88,7 @@ import Testing
         #expect(keys.allSatisfy { times.contains(Int(($0.timestamp * 1000).rounded())) })
     }
 
-    @Test func containersAndCodecs() throws {
+    @Test func containersAndCodecs() async throws {
         for (file, codec) in [("reuploads/call-b-trim.webm", "vp9"), ("reuploads/call-c-grey.mkv", "h264"), ("reuploads/call-b-15fps.mov", "h264")] {
             let (info, frames) = try Self.frames(file, .interval(seconds: 1))
             #expect(info.codec == codec, "\(file)")
@@ -96,7 +96,7 @@ import Testing
         }
     }
 
-    @Test func stillImageIsOneFrame() throws {
+    @Test func stillImageIsOneFrame() async throws {
         // The PNG test image of the PDQ reference data; without it there is no image to try.
         guard let refdata = TestPaths.refdata else { return }
         let (info, frames) = try Self.frames(refdata.appendingPathComponent("pdq/images/c.png").path, .interval(seconds: 1))
@@ -113,7 +113,7 @@ import Testing
         }
     }
 
-    @Test func randomBytesAreNotMedia() throws {
+    @Test func randomBytesAreNotMedia() async throws {
         let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("noise.mp4")
@@ -122,7 +122,7 @@ import Testing
         #expect(throws: DecodeError.self) { try Self.frames(file.path, .interval(seconds: 1)) }
     }
 
-    @Test func audioOnlyFileHasNoVideoStream() throws {
+    @Test func audioOnlyFileHasNoVideoStream() async throws {
         let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("tone.wav")
@@ -130,7 +130,7 @@ import Testing
         #expect(throws: DecodeError.noVideoStream(path: file.path)) { try VideoReader(path: file.path) }
     }
 
-    @Test func timeBudgetStopsDecoding() throws {
+    @Test func timeBudgetStopsDecoding() async throws {
         let options = DecodeOptions(sampling: .allFrames, timeBudget: 0.000_001)
         #expect(throws: DecodeError.timedOut(path: Self.sample("captures/call-b.mp4"), seconds: 0.000_001)) {
             let reader = try VideoReader(path: Self.sample("captures/call-b.mp4"), options: options)

@@ -43,7 +43,7 @@ import Testing
     /// does not see; around it 99 % of pixels agree within one level. Saturated synthetic
     /// colours (test patterns) differ more where R, G or B clip.
     @Test(arguments: ["captures/call-a.mp4", "reuploads/call-c-letterbox-blur.mp4"])
-    func limitedRangeAgreesWithTheRGBRoute(_ relative: String) throws {
+    func limitedRangeAgreesWithTheRGBRoute(_ relative: String) async throws {
         for (fast, exact) in try Self.planes(TestPaths.samples.appendingPathComponent(relative).path) {
             #expect(fast.width == exact.width && fast.height == exact.height && fast.timestamp == exact.timestamp)
             let d = Self.difference(fast, exact, bound: 1)
@@ -55,7 +55,7 @@ import Testing
     }
 
     /// Full range (yuvj420p, as MJPEG and JPEG give): the luma is Y itself.
-    @Test func fullRangeIsYItself() throws {
+    @Test func fullRangeIsYItself() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/full.avi"
@@ -70,7 +70,7 @@ import Testing
     }
 
     /// Formats without an 8-bit Y plane take the RGB route whatever the option says.
-    @Test func tenBitVideoTakesTheRGBRoute() throws {
+    @Test func tenBitVideoTakesTheRGBRoute() async throws {
         for (fast, exact) in try Self.planes(TestPaths.samples.appendingPathComponent("decode/hevc-10bit.mp4").path, count: 2) {
             #expect(fast.pixels == exact.pixels)
         }
@@ -87,7 +87,7 @@ import Testing
 /// scan is a 1-s scan's frames plus the frames in between.
 @Suite struct DenseScanContainsTheOneSecondScanTests {
     @Test(arguments: ["reuploads/call-c-letterbox-blur.mp4", "reuploads/call-b-15fps.mov"])
-    func oneSecondFramesAreIdenticalInsideADenseScan(_ relative: String) throws {
+    func oneSecondFramesAreIdenticalInsideADenseScan(_ relative: String) async throws {
         let path = TestPaths.samples.appendingPathComponent(relative).path
         let sparse = try VideoHasher.hashes(path: path, options: DecodeOptions(sampling: .interval(seconds: 1)))
         let dense = try VideoHasher.hashes(path: path, options: DecodeOptions(sampling: .allFrames))

@@ -24,7 +24,7 @@ import Testing
         #expect(CSVWriter.field(.text("/evidence/a.mp4")) == "/evidence/a.mp4")
     }
 
-    @Test func writerFlushesEverythingToTheSink() throws {
+    @Test func writerFlushesEverythingToTheSink() async throws {
         var collected = ""
         var writer = CSVWriter(flushThreshold: 8) { collected += $0 }
         try writer.writeHeader(["path", "n"])

@@ -46,7 +46,7 @@ import Testing
                            thresholdBits: 31, minDuration: 3, sampling: "every 1 s")
     }
 
-    @Test func headerStartsWithTheRequiredColumnsInOrder() throws {
+    @Test func headerStartsWithTheRequiredColumnsInOrder() async throws {
         let required = ["message", "datetime", "timestamp_desc", "query_path", "query_start_s", "query_end_s",
                         "reference_path", "reference_start_s", "reference_end_s", "score", "matched_frames",
                         "mean_distance", "transform"]
@@ -58,7 +58,7 @@ import Testing
         #expect(table[1].count == header.count)
     }
 
-    @Test func aDerivedSegmentNamesTheFileItGoesThrough() throws {
+    @Test func aDerivedSegmentNamesTheFileItGoesThrough() async throws {
         var row = Self.row(transform: .none)
         row.viaPath = "/case/in/call-a.mp4"
         row.referencePath = "/case/in/call-a-letterbox.mp4"
@@ -70,7 +70,7 @@ import Testing
         #expect(direct["linked_via"] == "")
     }
 
-    @Test func rowCarriesTheSegment() throws {
+    @Test func rowCarriesTheSegment() async throws {
         let table = Self.parse(TimelineCSV.document([Self.row()]))
         let cells = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
         #expect(cells["message"] == "call-a-mirror.mp4 00:00:03–00:00:25 matches call-a.mp4 00:00:03–00:00:25 (mirror)")
@@ -84,13 +84,13 @@ import Testing
         #expect(cells["threshold_bits"] == "31")
     }
 
-    @Test func datetimeUsesCreationTimePlusOffset() throws {
+    @Test func datetimeUsesCreationTimePlusOffset() async throws {
         let cells = TimelineCSV.cells(Self.row(creation: Self.may1, start: 3.25))
         #expect(cells[1] == "2024-05-01T12:00:03.250Z")
         #expect(cells[2] == "Query start (container creation time + offset)")
     }
 
-    @Test func datetimeFallsBackToModificationTime() throws {
+    @Test func datetimeFallsBackToModificationTime() async throws {
         let cells = TimelineCSV.cells(Self.row(creation: nil, start: 3))
         // 1_700_000_000 is 2023-11-14T22:13:20Z.
         #expect(cells[1] == "2023-11-14T22:13:23.000Z")
@@ -107,7 +107,7 @@ import Testing
         #expect(TimelineCSV.iso8601(seconds) == expected)
     }
 
-    @Test func commasQuotesAndNewlinesRoundTrip() throws {
+    @Test func commasQuotesAndNewlinesRoundTrip() async throws {
         let nasty = "/case/in/a, \"b\"\nc.mp4"
         let text = TimelineCSV.document([Self.row(query: nasty)])
         let table = Self.parse(text)
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test(arguments: ["=HYPERLINK(\"evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
-    func formulaCellsAreNeutralised(name: String) throws {
+    func formulaCellsAreNeutralised(name: String) async throws {
         let table = Self.parse(TimelineCSV.document([Self.row(query: name, reference: name)]))
         let cells = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
         #expect(cells["query_path"] == "'" + name)
@@ -144,7 +144,7 @@ import Testing
         #expect(TimelineCSV.message(r).hasSuffix("(crop, reference at 1.25× speed)"))
     }
 
-    @Test func writesTheFile() throws {
+    @Test func writesTheFile() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("match-timeline-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         try TimelineCSV.write([Self.row(), Self.row(start: 5)], to: url)

@@ -34,7 +34,7 @@ struct PDQConformanceTests {
         return try #require(result)
     }
 
-    @Test func imagesOfGoodQualityAreWithinTenBits() throws {
+    @Test func imagesOfGoodQualityAreWithinTenBits() async throws {
         let expected = try Self.expectedImages()
         #expect(expected.count >= 20)
         do {
@@ -47,7 +47,7 @@ struct PDQConformanceTests {
         }
     }
 
-    @Test func lowQualityImageReportsLowQuality() throws {
+    @Test func lowQualityImageReportsLowQuality() async throws {
         let result = try Self.hashImage("small.jpg")
         #expect(result.quality < 50)
     }
@@ -99,7 +99,7 @@ struct PDQConformanceTests {
 
     /// vPDQ conformance of the default decode options that `keyprint hash` and `scan` use
     /// (luma from the Y plane): every frame of each reference video, ≥ 99 % within 10 bits.
-    @Test func videoFramesMatchVPDQ() throws {
+    @Test func videoFramesMatchVPDQ() async throws {
         let distances = try Self.vpdqDistances(exactLuma: false)
         let within = distances.filter { $0 <= 10 }.count
         #expect(Double(within) >= 0.99 * Double(distances.count), "\(within) of \(distances.count) quality≥80 frames within 10 bits")
@@ -107,7 +107,7 @@ struct PDQConformanceTests {
 
     /// `--vpdq-exact-luma` (swscale RGB and PDQ's weights, as vPDQ): vPDQ's hashes bit for bit
     /// but for float summation order (measured: 2 of 5778 frames 2 bits apart).
-    @Test func exactLumaReproducesVPDQ() throws {
+    @Test func exactLumaReproducesVPDQ() async throws {
         let distances = try Self.vpdqDistances(exactLuma: true)
         let identical = distances.filter { $0 == 0 }.count
         #expect(Double(identical) >= 0.999 * Double(distances.count), "\(identical) of \(distances.count) quality≥80 frames identical")

@@ -11,7 +11,7 @@ import Testing
 @Suite struct PDQHashTests {
     static let sample = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
 
-    @Test func hexRoundTrips() throws {
+    @Test func hexRoundTrips() async throws {
         let hash = try #require(PDQHash(hex: Self.sample))
         #expect(hash.hex == Self.sample)
         #expect(PDQHash(hex: Self.sample.uppercased()) == hash)
@@ -32,7 +32,7 @@ import Testing
         #expect(hash.bit(255) && !hash.bit(254))
     }
 
-    @Test func distanceCountsDifferingBits() throws {
+    @Test func distanceCountsDifferingBits() async throws {
         let a = try #require(PDQHash(hex: Self.sample))
         var b = a
         #expect(a.distance(to: b) == 0)
@@ -45,14 +45,14 @@ import Testing
         #expect(a.distance(to: inverse) == 256)
     }
 
-    @Test func bytesRoundTrip() throws {
+    @Test func bytesRoundTrip() async throws {
         let a = try #require(PDQHash(hex: Self.sample))
         #expect(a.bytes.count == 32)
         #expect(PDQHash(bytes: a.bytes) == a)
         #expect(PDQHash(bytes: [UInt8](repeating: 0, count: 31)) == nil)
     }
 
-    @Test func chunksCoverTheHash() throws {
+    @Test func chunksCoverTheHash() async throws {
         let a = try #require(PDQHash(hex: Self.sample))
         var rebuilt = PDQHash()
         for i in 0..<16 {

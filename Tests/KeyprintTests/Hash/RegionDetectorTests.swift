@@ -38,7 +38,7 @@ struct SyntheticLayout {
                 "got \(px), expected (\(x), \(y), \(w), \(h))", sourceLocation: sourceLocation)
     }
 
-    @Test func findsTheRemotePaneInsideStaticChrome() throws {
+    @Test func findsTheRemotePaneInsideStaticChrome() async throws {
         let layout = SyntheticLayout(width: 96, height: 54)
         let frames = layout.frames(count: 12) { x, y, t in
             // A blinking 1-pixel clock in the top bar: a speck the opening removes.
@@ -52,7 +52,7 @@ struct SyntheticLayout {
         try expectRect(ActiveRegionDetector().detect(frames), x: 20, y: 12, w: 50, h: 36, of: 96, 54)
     }
 
-    @Test func findsThePictureInsideBlackBars() throws {
+    @Test func findsThePictureInsideBlackBars() async throws {
         let layout = SyntheticLayout(width: 64, height: 64)
         let frames = layout.frames(count: 10) { x, y, t in (14...49).contains(y) ? SyntheticLayout.moving(x, y, t) : 16 }
         try expectRect(ActiveRegionDetector().detect(frames), x: 0, y: 14, w: 64, h: 36, of: 64, 64)
@@ -66,7 +66,7 @@ struct SyntheticLayout {
         #expect(ActiveRegionDetector().detect([]) == nil)
     }
 
-    @Test func wholeFrameMotionGivesTheWholeFrame() throws {
+    @Test func wholeFrameMotionGivesTheWholeFrame() async throws {
         let layout = SyntheticLayout(width: 48, height: 27)
         let frames = layout.frames(count: 8) { x, y, t in SyntheticLayout.moving(x, y, t) }
         #expect(try #require(ActiveRegionDetector().detect(frames)).isFull)
@@ -130,7 +130,7 @@ struct SyntheticLayout {
 }
 
 @Suite struct ContentRegionDetectorTests {
-    @Test func openingScreenBeforeTheLayoutDoesNotGrowThePane() throws {
+    @Test func openingScreenBeforeTheLayoutDoesNotGrowThePane() async throws {
         // 3 of 15 samples are a different, static opening screen everywhere; then chrome with a
         // moving pane. A plain standard deviation would mark the whole frame as moving.
         let layout = SyntheticLayout(width: 96, height: 54)
@@ -144,7 +144,7 @@ struct SyntheticLayout {
         #expect(abs(px.x - 20) <= 1 && abs(px.y - 12) <= 1 && abs(px.width - 50) <= 1 && abs(px.height - 36) <= 1, "\(px)")
     }
 
-    @Test func paneInsideLetterboxedCaptureIsFoundInFullFrameCoordinates() throws {
+    @Test func paneInsideLetterboxedCaptureIsFoundInFullFrameCoordinates() async throws {
         // A 96×54 capture (chrome + pane at 20…69 × 12…47) shown inside a 96×96 frame with black
         // bars above and below (rows 21…74).
         let layout = SyntheticLayout(width: 96, height: 96)
@@ -183,7 +183,7 @@ struct SyntheticLayout {
         return out
     }
 
-    @Test func pictureOfAPaddedPortraitReUploadIsTheWholeCapture() throws {
+    @Test func pictureOfAPaddedPortraitReUploadIsTheWholeCapture() async throws {
         // call-b scaled to 360 × 202 and padded with black to 360 × 640 at y = 219. The chat
         // chrome's own flat rows and margins next to the padding belong to the picture.
         let found = ContentRegionDetector().detectRegionAndPicture(try Self.thumbnails("reuploads/call-b-letterbox-portrait.mp4"))
@@ -195,12 +195,12 @@ struct SyntheticLayout {
         #expect(region.area < 0.8 * picture.area)
     }
 
-    @Test func noPictureWithoutRealBars() throws {
+    @Test func noPictureWithoutRealBars() async throws {
         // A chat capture: flat chrome strips along its edges are not a re-upload's bars.
         #expect(ContentRegionDetector().detectRegionAndPicture(try Self.thumbnails("captures/call-a.mp4")).picture == nil)
     }
 
-    @Test func blurredBarsKeepTheLetterboxDetectorsEdges() throws {
+    @Test func blurredBarsKeepTheLetterboxDetectorsEdges() async throws {
         let thumbs = try Self.thumbnails("reuploads/call-c-letterbox-blur.mp4")
         let d = ContentRegionDetector()
         let picture = try #require(d.detectRegionAndPicture(thumbs).picture)

@@ -90,7 +90,7 @@ import Testing
                 sourceLocation: sourceLocation)
     }
 
-    @Test func aVideoWithoutCutsIsOneShotHashedLikeTheRecipe() throws {
+    @Test func aVideoWithoutCutsIsOneShotHashedLikeTheRecipe() async throws {
         let frames = Self.capture(20)
         let out = Self.streamed(frames)
         #expect(out.shots.count == 1 && out.shots[0].startTime == 0)
@@ -101,7 +101,7 @@ import Testing
         #expect(out.regionFrames == reference.regionFrames)
     }
 
-    @Test func aCompilationGetsARegionPerShotExactlyAsTheRecipe() throws {
+    @Test func aCompilationGetsARegionPerShotExactlyAsTheRecipe() async throws {
         // An intro of full-frame footage (one-frame shots), a capture, a 2-sample capture
         // excerpt (too short for a region), other footage, then another layout.
         let frames = Self.concatenated([Self.fullFrame(3), Self.capture(12), Self.fullFrame(1), Self.otherCapture(2),
@@ -132,7 +132,7 @@ import Testing
         }
     }
 
-    @Test func aShotLongerThanTheBufferIsDecidedOnItsFirstFrames() throws {
+    @Test func aShotLongerThanTheBufferIsDecidedOnItsFirstFrames() async throws {
         // The second part moves from frame 30 of 60: the region is decided when the 30-frame
         // buffer fills, so it is the pane alone, and every later frame is cropped to it.
         let frames = Self.growingLayout(count: 60, secondFrom: 30)
@@ -145,7 +145,7 @@ import Testing
         try Self.expectPane(Self.reference(frames).shots.first?.region, x: 40, y: 30, w: 270, h: 120)
     }
 
-    @Test func theByteCapDecidesEarlier() throws {
+    @Test func theByteCapDecidesEarlier() async throws {
         // 320 × 180 × 2 = 115 200 bytes a frame: a 400 000-byte cap holds 3 frames, before the
         // second part starts to move (frame 5); the 30-frame buffer sees it.
         let frames = Self.growingLayout(count: 20, secondFrom: 5)
@@ -169,7 +169,7 @@ import Testing
 
     /// Real captures at 1 s: the streaming scan code equals the recipe on decoded frames.
     @Test(arguments: ["reuploads/compilation.mp4", "captures/call-a.mp4"])
-    func streamingEqualsTheAllInMemoryRecipeOnSamples(_ path: String) throws {
+    func streamingEqualsTheAllInMemoryRecipeOnSamples(_ path: String) async throws {
         let file = TestPaths.samples.appendingPathComponent(path).path
         let options = DecodeOptions(sampling: .interval(seconds: 1))
         var frames: [LumaFrame] = []
@@ -194,7 +194,7 @@ import Testing
     /// same shots and the same region hashes as that scan, each at the index and timestamp of
     /// one of the dense scan's own frames.
     @Test(arguments: [SamplingMode.interval(seconds: 0.25), .allFrames])
-    func denseSamplingHashesRegionsOnTheOneSecondSubset(_ sampling: SamplingMode) throws {
+    func denseSamplingHashesRegionsOnTheOneSecondSubset(_ sampling: SamplingMode) async throws {
         let file = TestPaths.samples.appendingPathComponent("reuploads/compilation.mp4").path
         // Both with their default luma: a dense scan's 1-s frames take vPDQ's exact luma, as a
         // 1-s scan's do (`DecodeOptions.exactLumaInterval`).

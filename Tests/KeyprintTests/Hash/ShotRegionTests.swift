@@ -47,7 +47,7 @@ import Testing
         #expect(ShotBoundaryDetector().cuts(capture(count: 10)).isEmpty)
     }
 
-    @Test func aCompilationGetsThePaneForItsCaptureShot() throws {
+    @Test func aCompilationGetsThePaneForItsCaptureShot() async throws {
         let frames = concatenated([fullFrame(count: 3, seed: 0), capture(count: 8), fullFrame(count: 2, seed: 50)])
         let shots = ContentRegionDetector().detectShots(frames)
         #expect(shots.map(\.startTime) == [0, 1, 2, 3, 11, 12])
@@ -68,7 +68,7 @@ import Testing
         #expect(ContentRegionDetector().detectShots([]).isEmpty)
     }
 
-    @Test func aPaneMovingInTwoSeparatePartsGivesTheWholePane() throws {
+    @Test func aPaneMovingInTwoSeparatePartsGivesTheWholePane() async throws {
         // The pane's middle column band stays still (a static background between a moving head
         // on the left and one on the right); both parts are the picture.
         let frames = layout.frames(count: 12) { x, y, t in

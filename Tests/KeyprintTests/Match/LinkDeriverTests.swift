@@ -15,7 +15,7 @@ import Testing
                      slope: slope, matchedFrames: 12, meanDistance: distance, score: score, transform: transform)
     }
 
-    @Test func twoCopiesOfOneStretchAreLinkedThroughIt() throws {
+    @Test func twoCopiesOfOneStretchAreLinkedThroughIt() async throws {
         // A shows B's 4–16 s at A's 0–12 s (mirrored); C shows B's 2–18 s at C's 2–18 s
         // (cropped to the pane, and mirrored): A ↔ C over what both show of B's 4–16 s.
         let ab = segment(1, 2, q0: 0, q1: 12, r0: 4, r1: 16, score: 9, distance: 10, transform: .mirror)
@@ -32,7 +32,7 @@ import Testing
         #expect(s.transform == .crop)  // mirrored twice is plain; a crop on either side stays
     }
 
-    @Test func speedsCompose() throws {
+    @Test func speedsCompose() async throws {
         // A plays B at 1.25× (B = 1.25 × A), C is B delayed by 5 s: C = 1.25 × A + 5.
         let ab = segment(1, 2, q0: 0, q1: 8, r0: 0, r1: 10, slope: 1.25)
         let bc = segment(2, 3, q0: 0, q1: 10, r0: 5, r1: 15)

@@ -21,7 +21,7 @@ import Testing
         #expect(abs(x - y) <= tolerance, "\(what): \(x) vs expected \(y)", sourceLocation: sourceLocation)
     }
 
-    @Test func identicalSequencesGiveOneFullSegment() throws {
+    @Test func identicalSequencesGiveOneFullSegment() async throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60, seed: 1))
         let query = VideoFrames(videoID: 2, frames: a.frames(from: 0, duration: 60, seed: 2))
         let segments = Matcher(references: [reference, unrelated(3)]).match(query: query)
@@ -36,7 +36,7 @@ import Testing
         #expect(s.meanDistance <= 14)
     }
 
-    @Test func offsetCopyGivesTheRightOffsets() throws {
+    @Test func offsetCopyGivesTheRightOffsets() async throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
         // Query: 10 s of other material, then reference 40…70 s.
         let query = VideoFrames(videoID: 2, frames: concatenate([
@@ -50,7 +50,7 @@ import Testing
         expectClose(s.referenceStart, 40, "reference start"); expectClose(s.referenceEnd, 69, "reference end")
     }
 
-    @Test func aSegmentEndsAtTheVideosEndAtTheLatest() throws {
+    @Test func aSegmentEndsAtTheVideosEndAtTheLatest() async throws {
         // Samples 0 … 59 s of a 59.4-s query: the last sample stands until the end of the file.
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60, seed: 1), duration: 60)
         let query = VideoFrames(videoID: 2, frames: a.frames(from: 0, duration: 60, seed: 2), duration: 59.4)
@@ -61,7 +61,7 @@ import Testing
         expectClose(t.queryEnd, 60, within: 1e-9, "query end without a known duration")
     }
 
-    @Test func spedUpCopyGivesSlopeAndSpans() throws {
+    @Test func spedUpCopyGivesSlopeAndSpans() async throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
         // The query plays reference 10 s … 50 s at 1.25×: 32 s of query.
         let query = VideoFrames(videoID: 2, frames: a.frames(from: 10, duration: 32, speed: 1.25, seed: 4))
@@ -75,7 +75,7 @@ import Testing
         expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 50, "reference end")
     }
 
-    @Test func spedUpCopyOfFastChangingContentReachesItsEnds() throws {
+    @Test func spedUpCopyOfFastChangingContentReachesItsEnds() async throws {
         // Content that changes so fast (64 bits per 0.25 s) that a 1.25× copy's samples 0.25 s
         // off the reference's half-second samples are beyond the loose radius: only every other
         // query sample can be verified. The others are "related" (well under the 128 bits of
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test(arguments: [0.5, 0.8, 1.1, 1.5, 2.0])
-    func otherSpeedsAlign(speed: Double) throws {
+    func otherSpeedsAlign(speed: Double) async throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 120))
         let query = VideoFrames(videoID: 2, frames: a.frames(from: 5, duration: 20 / speed + 10, speed: speed, seed: 5))
         let segments = Matcher(references: [reference]).match(query: query)
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test(arguments: [1.0, 1.25])
-    func slowlyChangingContentGivesOneSegmentWithoutFringes(speed: Double) throws {
+    func slowlyChangingContentGivesOneSegmentWithoutFringes(speed: Double) async throws {
         // 1 bit per 0.25 s: frames up to ~6 s apart are within the radius, so every query
         // frame also matches reference frames seconds before and after the true one.
         let slow = SyntheticRecording(seconds: 120, seed: 12, bitsPerStep: 1)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test(arguments: Array(UInt64(1)...40))
-    func slowlyChangingContentGetsTheExactOffset(seed: UInt64) throws {
+    func slowlyChangingContentGetsTheExactOffset(seed: UInt64) async throws {
         // A re-encode (8 bits of noise) of slowly changing video (about 8 bits a second): each
         // query frame also matches the reference frames seconds before and after its own. The
         // line must still go through its own frames, not one off (as scripts/bench-index's
@@ -151,7 +151,7 @@ import Testing
         expectClose(s.referenceEnd, 87.5, within: 0.25, "reference end")
     }
 
-    @Test func clipRepeatedInTheReferenceGivesBothOccurrences() throws {
+    @Test func clipRepeatedInTheReferenceGivesBothOccurrences() async throws {
         // The reference is itself a compilation that shows the same 30 s twice.
         let reference = VideoFrames(videoID: 1, frames: concatenate([
             a.frames(from: 10, duration: 30, seed: 16),
@@ -167,7 +167,7 @@ import Testing
         for s in segments { expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 29, "query end") }
     }
 
-    @Test func compilationGivesTwoSegments() throws {
+    @Test func compilationGivesTwoSegments() async throws {
         let refA = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 100))
         let refB = VideoFrames(videoID: 2, frames: b.frames(from: 0, duration: 100))
         // 20 s of A from 5 s, then 15 s of B from 30 s, then 10 s of unrelated material, then
@@ -192,7 +192,7 @@ import Testing
         }
     }
 
-    @Test func gapsOfAFewSecondsAreBridged() throws {
+    @Test func gapsOfAFewSecondsAreBridged() async throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60))
         var frames = a.frames(from: 0, duration: 60, seed: 9)
         var rng = SplitMix64(seed: 31337)
@@ -204,7 +204,7 @@ import Testing
         expectClose(s.queryStart, 0, "query start"); expectClose(s.queryEnd, 59, "query end")
     }
 
-    @Test func mirroredCopyReportsMirror() throws {
+    @Test func mirroredCopyReportsMirror() async throws {
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 60))
         let query = VideoFrames(videoID: 2, frames: a.frames(from: 10, duration: 30, mirrored: true, seed: 10))
         let segments = Matcher(references: [reference]).match(query: query)
@@ -214,7 +214,7 @@ import Testing
         expectClose(s.referenceStart, 10, "reference start"); expectClose(s.referenceEnd, 39, "reference end")
     }
 
-    @Test func regionHashesReportCrop() throws {
+    @Test func regionHashesReportCrop() async throws {
         // The reference is a full capture whose content region is recording a; the query is
         // the crop to that region, so its whole-frame hash matches only the reference's region hash.
         let chrome = SyntheticRecording(seconds: 60, seed: 555)
@@ -273,7 +273,7 @@ import Testing
         #expect(Matcher(references: [callA]).match(query: reencode).first.map { $0.queryEnd - $0.queryStart } ?? 0 >= 55)
     }
 
-    @Test func nearIdenticalWholeFramesLinkWhenTheRegionBoxesDiffer() throws {
+    @Test func nearIdenticalWholeFramesLinkWhenTheRegionBoxesDiffer() async throws {
         // The same picture in two videos whose region detection found different boxes (a
         // short excerpt where part of the pane stood still): the region hashes describe
         // different crops and disagree, the whole frames agree within a few bits.
@@ -296,7 +296,7 @@ import Testing
         #expect(Matcher(references: [capture], settings: strict).match(query: excerpt).isEmpty)
     }
 
-    @Test func openingStaysCommonWhereOnlyOneCaptureHasARegionOverIt() throws {
+    @Test func openingStaysCommonWhereOnlyOneCaptureHasARegionOverIt() async throws {
         // Every capture opens on the same 8-s screen (whole frames alike). In the query and its
         // re-upload the opening is a shot of its own whose region (a spinner) gets its own
         // hashes; in three unrelated captures the opening shares the call's region, so their
@@ -325,7 +325,7 @@ import Testing
         expectClose(s.queryEnd, 47, "query end")
     }
 
-    @Test func thePictureInsideBarsMatchesTheOriginalsWholeFrames() throws {
+    @Test func thePictureInsideBarsMatchesTheOriginalsWholeFrames() async throws {
         // A letterboxed re-upload: its whole frames (bars included) look unrelated to the
         // capture's, its tiny pane's region hashes drifted beyond the loose radius, but the
         // picture inside its bars is the capture's whole frame.
@@ -346,7 +346,7 @@ import Testing
         #expect(!Matcher(references: [copy]).match(query: original).isEmpty)
     }
 
-    @Test func sameContentRegionOnBothSidesIsNotACrop() throws {
+    @Test func sameContentRegionOnBothSidesIsNotACrop() async throws {
         // A re-encode of a capture: both have the pane as their region.
         let chrome = SyntheticRecording(seconds: 60, seed: 557)
         let capture = VideoFrames(videoID: 1, frames: chrome.frames(from: 0, duration: 60, seed: 1),
@@ -388,7 +388,7 @@ import Testing
         for v in videos { #expect(matcher.match(query: v).isEmpty, "video \(v.videoID) linked by the intro") }
     }
 
-    @Test func manyReUploadsOfOneRecordingAllLinkEveryAgainstEvery() throws {
+    @Test func manyReUploadsOfOneRecordingAllLinkEveryAgainstEvery() async throws {
         // Five copies of one call (a cluster larger than maxDocumentFrequency), each opening on
         // a shared still screen, plus four unrelated videos with the same opening.
         let opening = SyntheticRecording(seconds: 6, seed: 4545, bitsPerStep: 0)

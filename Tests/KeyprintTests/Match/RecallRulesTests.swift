@@ -16,7 +16,7 @@ import Testing
         FrameMatch(queryFrame: Int(q), queryTime: q, referenceFrame: Int(r * 10), referenceTime: r, distance: distance)
     }
 
-    @Test func gapIsMeasuredOnTheFasterSide() throws {
+    @Test func gapIsMeasuredOnTheFasterSide() async throws {
         // The query is the original, the reference its 1.25× copy: sampled once a second, the
         // two line up only every 5 s of the original (every 4 s of the copy).
         let slow = [match(5, 4), match(10, 8), match(15, 12)]
@@ -32,7 +32,7 @@ import Testing
         #expect(SegmentAligner().segments(from: sparse, queryVideoID: 1, referenceVideoID: 2).isEmpty)
     }
 
-    @Test func aShotWithoutRegionIsNotACrop() throws {
+    @Test func aShotWithoutRegionIsNotACrop() async throws {
         // A compilation's frames outside any captured layout carry their whole-frame hash as
         // the region hash: matching them is a plain match, not a crop.
         let frames = a.frames(from: 0, duration: 30, seed: 1)
@@ -44,7 +44,7 @@ import Testing
         #expect(t.transform == .none)
     }
 
-    @Test func segmentGrowsAlongItsLineOverLooserMatches() throws {
+    @Test func segmentGrowsAlongItsLineOverLooserMatches() async throws {
         // A degraded copy: 36 bits of noise on every frame (beyond the 31-bit radius) except a
         // 6-s stretch in the middle that matches closely.
         let reference = VideoFrames(videoID: 1, frames: a.frames(from: 0, duration: 40, seed: 1))
@@ -62,7 +62,7 @@ import Testing
         #expect(t.queryStart >= 14 && t.queryEnd <= 21, "\(t.queryStart)–\(t.queryEnd)")
     }
 
-    @Test func growingStopsAtACommonOpeningScreen() throws {
+    @Test func growingStopsAtACommonOpeningScreen() async throws {
         // The pair and three unrelated videos open on the same still screen; the pair's content
         // is degraded but for a close stretch. The segment must not grow into the opening.
         let opening = SyntheticRecording(seconds: 6, seed: 4646, bitsPerStep: 0)
@@ -81,7 +81,7 @@ import Testing
         #expect(s.queryEnd >= 34, "end \(s.queryEnd)")
     }
 
-    @Test func wholeFramesLinkRegionVideosWhenTheirRegionsAgreeLoosely() throws {
+    @Test func wholeFramesLinkRegionVideosWhenTheirRegionsAgreeLoosely() async throws {
         // A capture and its re-upload with a watermark box in the pane: whole frames stay
         // close (6 bits of noise each), region hashes drift to ~40 bits (beyond the radius).
         let chrome = SyntheticRecording(seconds: 40, seed: 558)

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test(arguments: [1, 2, 3, 1 << 20])
-    func fileDigestsDoNotDependOnChunkSize(chunk: Int) throws {
+    func fileDigestsDoNotDependOnChunkSize(chunk: Int) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/abc"
@@ -31,7 +31,7 @@ import Testing
         #expect(result.head == Array("abc".utf8))
     }
 
-    @Test func largeFileMatchesInMemoryDigests() throws {
+    @Test func largeFileMatchesInMemoryDigests() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let bytes = pseudoRandomBytes(count: 3_000_017)
@@ -42,7 +42,7 @@ import Testing
         #expect(result.head == Array(bytes.prefix(CustodyHasher.headLength)))
     }
 
-    @Test func emptyFileHasTheEmptyDigests() throws {
+    @Test func emptyFileHasTheEmptyDigests() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/empty"
@@ -52,7 +52,7 @@ import Testing
         #expect(result.digests.md5 == "d41d8cd98f00b204e9800998ecf8427e")
     }
 
-    @Test func symbolicLinkIsNotFollowed() throws {
+    @Test func symbolicLinkIsNotFollowed() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try Data("abc".utf8).write(to: URL(fileURLWithPath: folder.path + "/target"))

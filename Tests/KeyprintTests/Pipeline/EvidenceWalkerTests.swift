@@ -10,7 +10,7 @@ import Testing
 @testable import KeyprintPipeline
 
 @Suite struct EvidenceWalkerTests {
-    @Test func walksRecursivelyInByteOrderAndRecordsLinksWithoutFollowing() throws {
+    @Test func walksRecursivelyInByteOrderAndRecordsLinksWithoutFollowing() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let outside = try TemporaryFolder("keyprint-outside")
@@ -50,7 +50,7 @@ import Testing
         #expect(EvidenceWalker(root: root).entries() == entries)
     }
 
-    @Test func databaseInsideTheFolderIsRefusedEvenThroughALink() throws {
+    @Test func databaseInsideTheFolderIsRefusedEvenThroughALink() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))

@@ -9,7 +9,7 @@ import Testing
 @testable import KeyprintPipeline
 
 @Suite struct ScanProgressTests {
-    @Test func rateAndTimeLeftFollowBytesDone() throws {
+    @Test func rateAndTimeLeftFollowBytesDone() async throws {
         var p = ScanProgress(totalFiles: 4, totalBytes: 400, startTime: 100)
         #expect(p.bytesPerSecond(at: 100) == nil)
         #expect(p.secondsRemaining(at: 110) == nil)
@@ -23,7 +23,7 @@ import Testing
         #expect(!p.isComplete)
     }
 
-    @Test func filesDecideWhenThereAreNoBytes() throws {
+    @Test func filesDecideWhenThereAreNoBytes() async throws {
         var p = ScanProgress(totalFiles: 2, totalBytes: 0, startTime: 0)
         p.record(state: .skipped, bytes: 0, frames: 0)
         #expect(p.fractionDone == 0.5)

@@ -27,16 +27,16 @@ import Testing
 
         let first = try await runner.run(Self.request(root))
         #expect(first.scan.filesProcessed == 2 && first.counts[.done] == 2 && first.allVideosDone)
-        let before = try store.files(collection: "case")
+        let before = try await store.files(collection: "case")
         let oneID = try #require(before.first { $0.relativePath == "one.mp4" }?.id)
         let twoID = try #require(before.first { $0.relativePath == "two.mp4" }?.id)
-        let twoFrames = try store.frames(fileID: twoID)
+        let twoFrames = try await store.frames(fileID: twoID)
 
         let second = try await runner.run(Self.request(root))
         #expect(second.scan.filesProcessed == 0)
         #expect(second.scan.filesUnchanged == 2)
-        #expect(try store.audit(scanID: second.scan.id).allSatisfy { $0.event != AuditEvent.fileDone })
-        #expect(try store.frames(fileID: twoID) == twoFrames)
+        #expect(try await store.audit(scanID: second.scan.id).allSatisfy { $0.event != AuditEvent.fileDone })
+        #expect(try await store.frames(fileID: twoID) == twoFrames)
 
         // Replace one.mp4 with other content: its frames must become those of the new content.
         try FileManager.default.removeItem(atPath: root + "/one.mp4")
@@ -44,9 +44,9 @@ import Testing
         let third = try await runner.run(Self.request(root))
         #expect(third.scan.filesProcessed == 1)
         let expected = try VideoHasher.hashes(path: folder.path + "/other.mp4", options: ScanSettings(sampling: .defaultInterval, timeBudget: nil, jobs: 1).decodeOptions)
-        #expect(try store.frames(fileID: oneID).map(\.frameHash) == expected)
-        #expect(try store.file(id: oneID)?.digests == CustodyHasher.digests(of: Array(try Data(contentsOf: URL(fileURLWithPath: folder.path + "/other.mp4")))))
-        #expect(try store.frames(fileID: twoID) == twoFrames)
+        #expect(try await store.frames(fileID: oneID).map(\.frameHash) == expected)
+        #expect(try await store.file(id: oneID)?.digests == CustodyHasher.digests(of: Array(try Data(contentsOf: URL(fileURLWithPath: folder.path + "/other.mp4")))))
+        #expect(try await store.frames(fileID: twoID) == twoFrames)
     }
 
     static func setModificationTime(_ path: String, nanoseconds: Int64) -> Bool {
@@ -67,11 +67,11 @@ import Testing
         let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
         let runner = ScanRunner(store: store)
         _ = try await runner.run(request(root))
-        let first = try #require(try store.files(collection: "case").first?.digests)
+        let first = try #require(try await store.files(collection: "case").first?.digests)
         try Data(pseudoRandomBytes(count: 4096, seed: 2)).write(to: URL(fileURLWithPath: path))
         #expect(setModificationTime(path, nanoseconds: mtime))
         let second = try await runner.run(request(root))
-        return (second.scan, first, try #require(try store.files(collection: "case").first?.digests))
+        return (second.scan, first, try #require(try await store.files(collection: "case").first?.digests))
     }
 
     @Test func sameSizeAndTimeButNewContentIsCaughtByTheContentHashWhenTheTimeIsInDoubt() async throws {
@@ -98,7 +98,7 @@ import Testing
         try TestVideos.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120", "-frames:v", "1", root + "/still.png"])
         let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
         let summary = try await ScanRunner(store: store).run(Self.request(root))
-        let file = try #require(try store.files(collection: "case").first)
+        let file = try #require(try await store.files(collection: "case").first)
         #expect(summary.allVideosDone)
         #expect(file.state == .done && file.frameCount == 1 && file.media?.isStillImage == true)
     }
@@ -112,9 +112,11 @@ import Testing
         await #expect(throws: StoreError.self) {
             _ = try await ScanRunner(store: FaultyStore(base: real, failAt: 2)).run(Self.request(root, jobs: 1))
         }
-        let counts = Dictionary(uniqueKeysWithValues: try real.stateCounts().map { ($0.state, $0.count) })
+        let counts = Dictionary(uniqueKeysWithValues: try await real.stateCounts().map { ($0.state, $0.count) })
         #expect(counts[.done] == 1)
-        #expect(try real.files(collection: "case").filter { $0.state != .done }.allSatisfy { try real.frames(fileID: $0.id).isEmpty })
+        for file in try await real.files(collection: "case") where file.state != .done {
+            #expect(try await real.frames(fileID: file.id).isEmpty)
+        }
         let summary = try await ScanRunner(store: real).run(Self.request(root))
         #expect(summary.allVideosDone && summary.counts[.done] == 4)
     }

@@ -22,18 +22,18 @@ import Testing
     }
 
     /// A store with one scan and `count` pending files; returns the store, scan id and file ids.
-    static func storeWithFiles(_ folder: TemporaryFolder, count: Int) throws -> (SQLiteCaseStore, Int64, [Int64]) {
+    static func storeWithFiles(_ folder: TemporaryFolder, count: Int) async throws -> (SQLiteCaseStore, Int64, [Int64]) {
         let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
         let settings = ScanSettings(sampling: .defaultInterval, timeBudget: 60, jobs: 1)
-        let scan = try store.beginScan(root: "/e", collection: "c", settings: settings, commandLine: "k", versions: "v")
-        let ids = try store.markPending(collection: "c", root: "/e", files: (0..<count).map { ("f\($0).mp4", nil) }, scanID: scan.id)
+        let scan = try await store.beginScan(root: "/e", collection: "c", settings: settings, commandLine: "k", versions: "v")
+        let ids = try await store.markPending(collection: "c", root: "/e", files: (0..<count).map { ("f\($0).mp4", nil) }, scanID: scan.id)
         return (store, scan.id, ids)
     }
 
-    @Test func shotRegionsAndRegionFramesCommitWithTheFileAndAreReplaced() throws {
+    @Test func shotRegionsAndRegionFramesCommitWithTheFileAndAreReplaced() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        let (store, scanID, ids) = try await Self.storeWithFiles(folder, count: 1)
         let id = ids[0]
         let rect = NormalizedRect(x: 0.02, y: 0.12, width: 0.75, height: 0.75)
         // Three shots: an opening without a region, the pane, other footage without a region.
@@ -43,64 +43,64 @@ import Testing
         // The pipeline names the detection that found the shots (`FileProcessor`).
         outcome.regionDetector = RegionHashing.detectorName
         outcome.regionDetectorVersion = RegionHashing.detectorVersion
-        try store.commit(outcome, scanID: scanID)
-        let regions = try store.regions(fileID: id)
+        try await store.commit(outcome, scanID: scanID)
+        let regions = try await store.regions(fileID: id)
         #expect(regions.map(\.shot) == shots)
         #expect(regions.allSatisfy { $0.fileID == id && $0.detector == RegionHashing.detectorName && $0.detectorVersion == RegionHashing.detectorVersion })
-        #expect(try store.regionFrames(fileID: id).map(\.frameHash) == (0..<5).map { Self.frame($0, salt: 99) })
-        let video = try #require(try store.videoFrames(collection: "c").first)
+        #expect(try await store.regionFrames(fileID: id).map(\.frameHash) == (0..<5).map { Self.frame($0, salt: 99) })
+        let video = try #require(try await store.videoFrames(collection: "c").first)
         #expect(video.videoID == id && video.frames == (0..<5).map { Self.frame($0) } && video.hasRegions)
 
         // Reprocessed with another region: the old rows are replaced, not added to.
         let other = NormalizedRect(x: 0.1, y: 0.1, width: 0.5, height: 0.5)
-        try store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<3).map { Self.frame($0) },
+        try await store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<3).map { Self.frame($0) },
                                      shots: [ShotRegion(startTime: 0, region: other)], regionFrames: (0..<3).map { Self.frame($0, salt: 7) }), scanID: scanID)
-        #expect(try store.regions(fileID: id).map(\.shot) == [ShotRegion(startTime: 0, region: other)])
-        #expect(try store.regionFrames(fileID: id).map(\.frameHash) == (0..<3).map { Self.frame($0, salt: 7) })
+        #expect(try await store.regions(fileID: id).map(\.shot) == [ShotRegion(startTime: 0, region: other)])
+        #expect(try await store.regionFrames(fileID: id).map(\.frameHash) == (0..<3).map { Self.frame($0, salt: 7) })
         // Reprocessed without a region (or failed): no region rows remain.
-        try store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
-        #expect(try store.regions(fileID: id).isEmpty)
-        #expect(try store.regionFrames(fileID: id).isEmpty)
-        #expect(try store.videoFrames(collection: nil).isEmpty)
+        try await store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
+        #expect(try await store.regions(fileID: id).isEmpty)
+        #expect(try await store.regionFrames(fileID: id).isEmpty)
+        #expect(try await store.videoFrames(collection: nil).isEmpty)
     }
 
-    @Test func pictureFramesCommitWithTheFileLoadAndAreReplaced() throws {
+    @Test func pictureFramesCommitWithTheFileLoadAndAreReplaced() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        let (store, scanID, ids) = try await Self.storeWithFiles(folder, count: 1)
         let id = ids[0]
         let shots = [ShotRegion(startTime: 0, region: NormalizedRect(x: 0.02, y: 0.37, width: 0.75, height: 0.24))]
         let pictures = [1, 3].map { Self.frame($0, salt: 55) }
         var outcome = FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: (0..<5).map { Self.frame($0) },
                                   shots: shots, regionFrames: (0..<5).map { Self.frame($0, salt: 99) })
         outcome.pictureFrames = pictures
-        try store.commit(outcome, scanID: scanID)
-        let video = try #require(try store.videoFrames(collection: "c").first)
+        try await store.commit(outcome, scanID: scanID)
+        let video = try #require(try await store.videoFrames(collection: "c").first)
         #expect(video.pictureFrames == pictures)
         #expect(video.picturesByPosition().keys.sorted() == [1, 3])
         // Reprocessed (here: failed): the picture rows go with the file's other rows.
-        try store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
+        try await store.commit(FileOutcome(fileID: id, state: .failed, error: "broken", size: 1, mtimeNanoseconds: 1), scanID: scanID)
         outcome.pictureFrames = []
-        try store.commit(outcome, scanID: scanID)
-        #expect(try #require(try store.videoFrames(collection: "c").first).pictureFrames.isEmpty)
+        try await store.commit(outcome, scanID: scanID)
+        #expect(try #require(try await store.videoFrames(collection: "c").first).pictureFrames.isEmpty)
     }
 
     /// Dense sampling stores region hashes for a 1-s subset: loading fills every other frame
     /// with the nearest region hash of its own shot, keeping the lender's timestamp.
-    @Test func denseFilesBorrowTheNearestRegionHashOfTheirShot() throws {
+    @Test func denseFilesBorrowTheNearestRegionHashOfTheirShot() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        let (store, scanID, ids) = try await Self.storeWithFiles(folder, count: 1)
         // 4 frames a second over 6 s (index i at i/4 s); region rows at 0, 1, 2, 3, 4, 5 s.
         let frames = (0..<24).map { i in var f = Self.frame(i); f.timestamp = Double(i) / 4; return f }
         let own = stride(from: 0, to: 24, by: 4).map { i in var f = Self.frame(i, salt: 99); f.timestamp = Double(i) / 4; return f }
         let pane = NormalizedRect(x: 0.1, y: 0.1, width: 0.5, height: 0.5)
         // Shot 1 (pane) 0–2.9 s, shot 2 without a region from 3 s, shot 3 (pane) from 4 s.
         let shots = [ShotRegion(startTime: 0, region: pane), ShotRegion(startTime: 3, region: nil), ShotRegion(startTime: 4, region: pane)]
-        try store.commit(FileOutcome(fileID: ids[0], state: .done, size: 1, mtimeNanoseconds: 1, frames: frames,
+        try await store.commit(FileOutcome(fileID: ids[0], state: .done, size: 1, mtimeNanoseconds: 1, frames: frames,
                                      shots: shots, regionFrames: own), scanID: scanID)
-        #expect(try store.regionFrames(fileID: ids[0]).map(\.frameHash) == own)
-        let video = try #require(try store.videoFrames(collection: "c").first)
+        #expect(try await store.regionFrames(fileID: ids[0]).map(\.frameHash) == own)
+        let video = try #require(try await store.videoFrames(collection: "c").first)
         #expect(video.frames == frames && video.hasRegions)
         // Lender per frame: own rows at 0, 4, 8, 16, 20; frames 1 → 0, 2 → 0 (tie: earlier),
         // 3 → 4; 9, 10, 11 → 8 (frame 12 at 3 s is in the next shot); shot 2 (12–15) has no
@@ -119,46 +119,46 @@ import Testing
         }
     }
 
-    @Test func aFailingRegionInsertRollsBackTheWholeFile() throws {
+    @Test func aFailingRegionInsertRollsBackTheWholeFile() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let (store, scanID, ids) = try Self.storeWithFiles(folder, count: 1)
+        let (store, scanID, ids) = try await Self.storeWithFiles(folder, count: 1)
         // Two region frames with the same index violate UNIQUE(file_id, frame_index): the frames
         // and state written before them in the same transaction must not stay.
         let bad = FileOutcome(fileID: ids[0], state: .done, size: 1, mtimeNanoseconds: 1, frames: [Self.frame(0)],
                               shots: [ShotRegion(startTime: 0, region: .full)], regionFrames: [Self.frame(0), Self.frame(0)])
-        #expect(throws: StoreError.self) { try store.commit(bad, scanID: scanID) }
-        #expect(try store.file(id: ids[0])?.state == .pending)
-        #expect(try store.frames(fileID: ids[0]).isEmpty)
-        #expect(try store.regions(fileID: ids[0]).isEmpty)
+        await #expect(throws: StoreError.self) { try await store.commit(bad, scanID: scanID) }
+        #expect(try await store.file(id: ids[0])?.state == .pending)
+        #expect(try await store.frames(fileID: ids[0]).isEmpty)
+        #expect(try await store.regions(fileID: ids[0]).isEmpty)
     }
 
-    @Test func matchRunsReplaceTheSameComparisonOnly() throws {
+    @Test func matchRunsReplaceTheSameComparisonOnly() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let (store, _, ids) = try Self.storeWithFiles(folder, count: 3)
+        let (store, _, ids) = try await Self.storeWithFiles(folder, count: 3)
         let settings = MatchRunSettings(MatchSettings(thresholdBits: 24, minDuration: 4))
-        let all = try store.saveMatchRun(MatchRun(queryCollection: nil, referenceCollection: nil, settings: settings,
+        let all = try await store.saveMatchRun(MatchRun(queryCollection: nil, referenceCollection: nil, settings: settings,
                                                   commandLine: "keyprint match", startedAt: Date(), endedAt: Date()),
                                          segments: [Self.segment(ids[0], ids[1], score: 5), Self.segment(ids[2], ids[1], score: 9)])
-        #expect(try store.matchSegments(runID: all.id) == [Self.segment(ids[2], ids[1], score: 9), Self.segment(ids[0], ids[1], score: 5)])
-        let scoped = try store.saveMatchRun(MatchRun(queryCollection: "c", referenceCollection: "known", settings: settings,
+        #expect(try await store.matchSegments(runID: all.id) == [Self.segment(ids[2], ids[1], score: 9), Self.segment(ids[0], ids[1], score: 5)])
+        let scoped = try await store.saveMatchRun(MatchRun(queryCollection: "c", referenceCollection: "known", settings: settings,
                                                      commandLine: "keyprint match --query c", startedAt: Date()),
                                             segments: [Self.segment(ids[0], ids[2], score: 3)])
         // Same comparison again: the first run and its segments are gone.
-        let again = try store.saveMatchRun(MatchRun(queryCollection: nil, referenceCollection: nil, settings: settings,
+        let again = try await store.saveMatchRun(MatchRun(queryCollection: nil, referenceCollection: nil, settings: settings,
                                                     commandLine: "keyprint match", startedAt: Date()),
                                            segments: [Self.segment(ids[1], ids[0], score: 2)])
-        let runs = try store.matchRuns()
+        let runs = try await store.matchRuns()
         #expect(runs.map(\.id) == [scoped.id, again.id])
         #expect(runs.first?.queryCollection == "c" && runs.first?.referenceCollection == "known" && runs.first?.settings == settings)
         #expect(runs.last?.queryCollection == nil && runs.last?.settings.thresholdBits == 24)
-        #expect(try store.matchSegments(runID: all.id).isEmpty)
-        #expect(try store.matchSegments(runID: again.id) == [Self.segment(ids[1], ids[0], score: 2)])
-        #expect(try store.matchSegments(runID: scoped.id).count == 1)
+        #expect(try await store.matchSegments(runID: all.id).isEmpty)
+        #expect(try await store.matchSegments(runID: again.id) == [Self.segment(ids[1], ids[0], score: 2)])
+        #expect(try await store.matchSegments(runID: scoped.id).count == 1)
     }
 
-    @Test func aVersion3FileRegionBecomesItsOnlyShot() throws {
+    @Test func aVersion3FileRegionBecomesItsOnlyShot() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/v3.sqlite"
@@ -180,14 +180,14 @@ import Testing
         ])
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try store.regions(fileID: 1) == [StoredRegion(fileID: 1, startTime: 0, rect: NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.625),
+        #expect(try await store.regions(fileID: 1) == [StoredRegion(fileID: 1, startTime: 0, rect: NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.625),
                                                               detector: "ContentRegionDetector", detectorVersion: 1)])
-        #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame], regionFrames: [region], shots: [
+        #expect(try await store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame], regionFrames: [region], shots: [
             ShotRegion(startTime: 0, region: NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.625)),
         ])])
     }
 
-    @Test func aVersion1DatabaseOpensMigratesAndKeepsItsData() throws {
+    @Test func aVersion1DatabaseOpensMigratesAndKeepsItsData() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/v1.sqlite"
@@ -203,11 +203,11 @@ import Testing
         ])
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames"])
-        #expect(try store.frames(fileID: 1).map(\.frameHash) == [frame])
-        #expect(try store.regions(fileID: 1).isEmpty)
-        #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
-        #expect(try store.matchRuns().isEmpty)
+        #expect(try await store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames"])
+        #expect(try await store.frames(fileID: 1).map(\.frameHash) == [frame])
+        #expect(try await store.regions(fileID: 1).isEmpty)
+        #expect(try await store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
+        #expect(try await store.matchRuns().isEmpty)
         // Old scan settings JSON (no `regions` key) still decodes, with regions on.
         #expect(ScanSettings(json: #"{"jobs":2,"sampling":"every:1.0","timeBudget":600}"#)?.regions == true)
     }
