@@ -22,3 +22,24 @@ extension SQLiteCaseStore {
         try queue.close()
     }
 }
+
+extension SQLiteCaseStore {
+    /// For tests that watch another process's scan from a polling loop without awaiting (a
+    /// kill must land while that process runs, whatever else the test runner is doing): the
+    /// state counts and the number of scans of the database at `path`, read synchronously.
+    package static func peek(path: String) throws -> (counts: [StateCount], scans: Int) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            let counts = try Row.fetchAll(db, sql: "SELECT collection, state, count(*) AS n FROM files GROUP BY collection, state").map { row in
+                let state: String = try row.decode(forColumn: "state")
+                return StateCount(collection: try row.decode(forColumn: "collection"),
+                                  state: try FileState(rawValue: state).orCorrupt(table: "files", column: "state", state),
+                                  count: try row.decode(forColumn: "n"))
+            }
+            return (counts, try Int.fetchOne(db, sql: "SELECT count(*) FROM scans") ?? 0)
+        }
+    }
+}

@@ -44,20 +44,19 @@ enum CLIFixtures {
         return out
     }
 
-    /// Files done so far, read while another process writes (WAL lets a reader in).
-    static func doneCount(_ databasePath: String) async -> Int {
+    /// Files done so far, read while another process writes (WAL lets a reader in). Synchronous,
+    /// so that a polling loop sees the other process's progress however busy the test runner is.
+    static func doneCount(_ databasePath: String) -> Int {
         guard FileManager.default.fileExists(atPath: databasePath),
-              let store = try? SQLiteCaseStore(path: databasePath, create: false, readOnly: true),
-              let counts = try? await store.stateCounts() else { return 0 }
+              let counts = try? SQLiteCaseStore.peek(path: databasePath).counts else { return 0 }
         return counts.filter { $0.state == .done }.reduce(0) { $0 + $1.count }
     }
 
     /// True when a scan run has been recorded (the process may have been killed before).
-    static func hasScan(_ databasePath: String) async -> Bool {
+    static func hasScan(_ databasePath: String) -> Bool {
         guard FileManager.default.fileExists(atPath: databasePath),
-              let store = try? SQLiteCaseStore(path: databasePath, create: false, readOnly: true),
-              let scans = try? await store.scans() else { return false }
-        return !scans.isEmpty
+              let scans = try? SQLiteCaseStore.peek(path: databasePath).scans else { return false }
+        return scans > 0
     }
 
     /// size, modification time, SHA-256 (or link target) of every entry under `root`, folders included.

@@ -35,16 +35,13 @@ import Testing
     }
 
     /// Starts `arguments`, kills it with SIGKILL at `point` (or lets it finish first).
-    static func runAndKill(_ arguments: [String], database: String, at point: KillPoint) async throws -> Bool {
+    static func runAndKill(_ arguments: [String], database: String, at point: KillPoint) throws -> Bool {
         let launched = try KeyprintBinary.launch(arguments)
         switch point {
         case .afterDelay(let seconds):
-            try await Task.sleep(for: .seconds(seconds))
+            Thread.sleep(forTimeInterval: seconds)
         case .afterDone(let n):
-            while launched.process.isRunning {
-                if await CLIFixtures.doneCount(database) >= n { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            while launched.process.isRunning && CLIFixtures.doneCount(database) < n { Thread.sleep(forTimeInterval: 0.02) }
         }
         let killed = launched.process.isRunning
         if killed { kill(launched.process.processIdentifier, SIGKILL) }
@@ -54,7 +51,7 @@ import Testing
 
     static func checkConsistent(_ database: String) async throws {
         // Killed before the schema or the first scan record was written: nothing to check.
-        guard await CLIFixtures.hasScan(database) else { return }
+        guard CLIFixtures.hasScan(database) else { return }
         let store = try SQLiteCaseStore(path: database, create: false, readOnly: true)
         for file in try await store.files(collection: nil) {
             let frames = try await store.frames(fileID: file.id)
@@ -88,19 +85,17 @@ import Testing
             // The first step is the scan itself; later ones resume (or repeat the scan when the
             // first kill came before the database existed).
             let command: [String]
-            let hasScan = await CLIFixtures.hasScan(database)
-            if step == 0 || !hasScan {
+            if step == 0 || !CLIFixtures.hasScan(database) {
                 command = ["scan", root, "--db", database] + settings
             } else {
                 command = ["resume", "--db", database, "--quiet"]
             }
-            if try await Self.runAndKill(command, database: database, at: point) { kills += 1 }
+            if try Self.runAndKill(command, database: database, at: point) { kills += 1 }
             try await Self.checkConsistent(database)
         }
         #expect(kills >= 2, "the scans finished before most kills; the test proved little")
 
-        let resumable = await CLIFixtures.hasScan(database)
-        let final = try KeyprintBinary.run(resumable
+        let final = try KeyprintBinary.run(CLIFixtures.hasScan(database)
                                            ? ["resume", "--db", database, "--quiet"] : ["scan", root, "--db", database] + settings)
         #expect(final.status == 0, "\(final.stdout) \(final.stderr)")
         let rows = try await CLIFixtures.frameRows(database)

@@ -164,10 +164,7 @@ import Testing
         let database = folder.path + "/case.sqlite"
         let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "1", "--all-frames", "--quiet"])
         defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
-        while launched.process.isRunning {
-            if await CLIFixtures.doneCount(database) >= 1 { break }
-            try await Task.sleep(for: .seconds(0.02))
-        }
+        while launched.process.isRunning && CLIFixtures.doneCount(database) < 1 { usleep(20_000) }
         try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
         kill(launched.process.processIdentifier, SIGINT)
         let err = String(decoding: launched.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -208,10 +205,7 @@ import Testing
         let database = folder.path + "/case.sqlite"
         let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "2", "--all-frames", "--quiet"])
         defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
-        while launched.process.isRunning {
-            if await CLIFixtures.hasScan(database) { break }
-            try await Task.sleep(for: .seconds(0.02))
-        }
+        while launched.process.isRunning && !CLIFixtures.hasScan(database) { usleep(20_000) }
         try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
         kill(launched.process.processIdentifier, SIGINT)
         kill(launched.process.processIdentifier, SIGTERM)
