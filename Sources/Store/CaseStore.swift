@@ -15,11 +15,46 @@ public struct FileStamp: Sendable, Equatable {
     public init(size: Int64, mtimeNanoseconds: Int64) { self.size = size; self.mtimeNanoseconds = mtimeNanoseconds }
 }
 
+/// Holds a case's scan lock; releasing it (or dropping the last reference) lets the next scan in.
+public final class ScanLease: @unchecked Sendable {
+    private let lock = NSLock()
+    private var releaseAction: (@Sendable () -> Void)?
+
+    public init(release: @escaping @Sendable () -> Void) { releaseAction = release }
+
+    public func release() {
+        let action = lock.withLock { () -> (@Sendable () -> Void)? in
+            defer { releaseAction = nil }
+            return releaseAction
+        }
+        action?()
+    }
+
+    deinit { release() }
+}
+
 /// The case database as the pipeline, the matcher and the exporters see it. The SQLite
 /// implementation is `SQLiteCaseStore`; another backend (PostgreSQL) can implement the same
-/// protocol. Writes are serialized by the implementation; every method may be called from any
-/// task.
+/// protocol. `StoreContract` (in the tests) checks every promise below against each backend.
+///
+/// Promises:
+/// - Writes are serialized by the implementation; every method may be called from any task.
+/// - A call, once started, completes or fails on its own: cancelling the caller does not
+///   interrupt it (an interrupted scan still records how it ended).
+/// - `commit` is one transaction: the file's row, all its hash rows and its audit line change
+///   together or not at all; its old hash rows are replaced, never merged.
+/// - `markPending` is idempotent: the same path twice is one row (same id), set back to pending.
+/// - `recoverRunning` sets exactly the collection's `running` files back to `pending`.
+/// - `saveMatchRun` replaces every earlier run of the same comparison, with its segments.
+/// - The audit trail is append-only and read back in the order it was written.
+/// - Errors are `StoreError`s; a stored value that does not decode is `.corruptRow`, never a
+///   default.
 public protocol CaseStore: Sendable {
+    // MARK: Scan lock
+    /// Takes the case's scan lock without waiting (`StoreError.locked` when another scan holds
+    /// it). It is held until the lease is released or dropped, or the process ends.
+    func acquireScanLock() async throws -> ScanLease
+
     // MARK: Scans
     /// Records the start of a run and its audit line (command line, versions).
     func beginScan(root: String, collection: String, settings: ScanSettings, commandLine: String,

@@ -3,31 +3,85 @@ import GRDB
 import KeyprintModel
 
 /// The case database in one SQLite file, through GRDB: WAL mode (readers beside the one
-/// writer), synchronous=FULL (a committed file survives a power cut), foreign keys on, and
-/// named, append-only migrations. The only type in Keyprint that touches GRDB; extensions in
+/// writer), synchronous=FULL on the writer (each commit is fsynced to the WAL before it
+/// returns, so a committed file survives a power cut), foreign keys on, and named, append-only
+/// migrations. The only type in Keyprint that touches GRDB; extensions in
 /// `SQLiteCaseStore+*.swift` group its methods by table.
 public final class SQLiteCaseStore: CaseStore {
+    /// How the database is opened.
+    public enum Mode: Sendable, Equatable {
+        /// Created when missing, migrated, checked (`PRAGMA quick_check`): for a scan.
+        case create
+        /// Must exist; migrated and checked: for commands that write results (match).
+        case existing
+        /// Must exist; nothing is written, not even a migration (status, export).
+        case readOnly
+    }
+
     let pool: DatabasePool
     public let path: String
+    public let mode: Mode
+    /// The scan lock (`acquireScanLock`): an `flock` on the database file itself.
+    let lockFile: DatabaseLockFile
 
-    /// Opens (creating when `create` is true) the database at `path` and brings its schema up
-    /// to date. With `readOnly` the file must exist and nothing is written.
-    public init(path: String, create: Bool = true, readOnly: Bool = false) throws {
+    /// Opens the database at `path` in `mode` and, unless read-only, brings its schema up to
+    /// date and checks its integrity.
+    public init(path: String, mode: Mode) throws {
         self.path = path
-        if !create || readOnly, !FileManager.default.fileExists(atPath: path) { throw StoreError.noDatabase(path: path) }
+        self.mode = mode
+        if mode != .create, !FileManager.default.fileExists(atPath: path) { throw StoreError.noDatabase(path: path) }
         var configuration = Configuration()
-        configuration.readonly = readOnly
+        configuration.readonly = mode == .readOnly
         configuration.busyMode = .timeout(30)
         configuration.label = "keyprint-case"
-        configuration.prepareDatabase { db in
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            if !readOnly { try Self.migrator.migrate(pool) }
+            if mode != .readOnly {
+                // GRDB turns synchronous to NORMAL when it sets up WAL, after prepareDatabase;
+                // set FULL on the one writer connection afterwards.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                try Self.checkIntegrity(pool, path: path)
+                try Self.migrator.migrate(pool)
+            }
         } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+            throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
         }
+        lockFile = DatabaseLockFile(path: path)
+    }
+
+    /// The older spelling: `create` false means the database must exist.
+    public convenience init(path: String, create: Bool = true, readOnly: Bool = false) throws {
+        try self.init(path: path, mode: readOnly ? .readOnly : (create ? .create : .existing))
+    }
+
+    deinit {
+        // Close SQLite's connections before the lock's descriptor: closing any descriptor of the
+        // database file drops every POSIX lock this process holds on it, SQLite's included.
+        try? pool.close()
+        lockFile.closeDescriptor()
+    }
+
+    /// `PRAGMA quick_check` (structure, not index contents): a damaged database is refused
+    /// before anything is written into it.
+    static func checkIntegrity(_ pool: DatabasePool, path: String) throws {
+        let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        if problems != ["ok"] {
+            throw StoreError.cannotOpen(path: path, reason: "the database is damaged (PRAGMA quick_check: \(problems.joined(separator: "; ")))")
+        }
+    }
+
+    static func reason(_ error: DatabaseError) -> String {
+        "\(error.message ?? "\(error)") (SQLite code \(error.extendedResultCode.rawValue))"
+    }
+
+    public func acquireScanLock() async throws -> ScanLease {
+        try lockFile.acquire()
+        return ScanLease { [lockFile] in lockFile.release() }
+    }
+
+    /// The `synchronous` setting of the writer connection: 2 = FULL, 1 = NORMAL.
+    package func writerSynchronousSetting() async throws -> Int {
+        try await guarded { try await self.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 } }
     }
 
     /// Names of the migrations applied to this database, in order.

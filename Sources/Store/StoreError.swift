@@ -8,6 +8,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stored value that does not decode: the database was damaged or written by something else.
     case corruptRow(table: String, column: String, reason: String)
     case unknownFile(id: Int64)
+    /// Another scan holds the case's scan lock.
+    case locked(path: String)
+    /// `--db` names a kind of database this Keyprint cannot open.
+    case unsupportedLocation(String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corruptRow(let table, let column, let reason):
             return "the case database is damaged: \(table).\(column) \(reason)"
         case .unknownFile(let id): return "no file with id \(id) in the case database"
+        case .locked(let path): return "another keyprint scan is working on this case database (\(path))"
+        case .unsupportedLocation(let location): return "cannot open \(location): not a path to a SQLite case database"
         }
     }
 

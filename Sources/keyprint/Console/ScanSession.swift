@@ -10,8 +10,8 @@ import KeyprintStore
 enum ScanSession {
     static func run(quiet: Bool, _ work: @escaping @Sendable (ScanRunner, @escaping @Sendable (ScanProgress) -> Void) async throws -> ScanSummary?,
                     store: SQLiteCaseStore) async throws {
-        let lock: ScanLock
-        do { lock = try ScanLock(database: store.path) } catch {
+        let lock: ScanLease
+        do { lock = try await store.acquireScanLock() } catch let error as StoreError {
             Terminal.error(error.description)
             throw ExitCode(2)
         }

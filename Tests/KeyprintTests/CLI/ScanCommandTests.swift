@@ -224,12 +224,20 @@ import Testing
         let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
         try TestVideos.make(root + "/a.mp4", variant: 0, seconds: 1)
         let database = folder.path + "/case.sqlite"
-        var lock: ScanLock? = try ScanLock(database: database)
+        var store: SQLiteCaseStore? = try SQLiteCaseStore(path: database)
+        var lock: ScanLease? = try await store?.acquireScanLock()
         let refused = try KeyprintBinary.run(["scan", root, "--db", database, "--quiet"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("another keyprint scan is working on this case database"))
+        // The lock is on the file, not the name: a hard link to the database meets it too.
+        let alias = folder.path + "/alias.sqlite"
+        try FileManager.default.linkItem(atPath: database, toPath: alias)
+        let viaLink = try KeyprintBinary.run(["scan", root, "--db", alias, "--quiet"])
+        #expect(viaLink.status == 2)
+        #expect(viaLink.stderr.contains("another keyprint scan is working on this case database"))
         lock?.release()
         lock = nil
+        store = nil
         #expect(try KeyprintBinary.run(["scan", root, "--db", database, "--quiet"]).status == 0)
     }
 }

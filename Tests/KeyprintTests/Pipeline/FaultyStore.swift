@@ -10,49 +10,19 @@ import Foundation
 
 /// A real SQLite store whose `commit` fails from the `failAt`-th call on, to force the fault
 /// of a database that stops accepting writes (disk full, I/O error).
-final class FaultyStore: CaseStore, @unchecked Sendable {
-    let base: SQLiteCaseStore
+final class FaultyStore: ForwardingStore, @unchecked Sendable {
     let failAt: Int
     private let lock = NSLock()
     private var commits = 0
 
     init(base: SQLiteCaseStore, failAt: Int) {
-        self.base = base
         self.failAt = failAt
+        super.init(base: base)
     }
 
-    func commit(_ outcome: FileOutcome, scanID: Int64) async throws {
+    override func commit(_ outcome: FileOutcome, scanID: Int64) async throws {
         let n = lock.withLock { commits += 1; return commits }
         if n >= failAt { throw StoreError.sqlite(code: 10, message: "disk I/O error (forced by the test)", sql: nil) }
         try await base.commit(outcome, scanID: scanID)
     }
-
-    func beginScan(root: String, collection: String, settings: ScanSettings, commandLine: String, versions: String) async throws -> ScanRecord {
-        try await base.beginScan(root: root, collection: collection, settings: settings, commandLine: commandLine, versions: versions)
-    }
-    func finishScan(_ scan: ScanRecord) async throws { try await base.finishScan(scan) }
-    func scan(id: Int64) async throws -> ScanRecord? { try await base.scan(id: id) }
-    func scans() async throws -> [ScanRecord] { try await base.scans() }
-    func lastUnfinishedScan() async throws -> ScanRecord? { try await base.lastUnfinishedScan() }
-    func files(collection: String?) async throws -> [StoredFile] { try await base.files(collection: collection) }
-    func file(id: Int64) async throws -> StoredFile? { try await base.file(id: id) }
-    func markPending(collection: String, root: String, files: [(relativePath: String, stamp: FileStamp?)], scanID: Int64) async throws -> [Int64] {
-        try await base.markPending(collection: collection, root: root, files: files, scanID: scanID)
-    }
-    func markRunning(fileID: Int64) async throws { try await base.markRunning(fileID: fileID) }
-    func recoverRunning(collection: String, scanID: Int64) async throws -> Int { try await base.recoverRunning(collection: collection, scanID: scanID) }
-    func markVerified(fileID: Int64, hashedAt: Date) async throws { try await base.markVerified(fileID: fileID, hashedAt: hashedAt) }
-    func stateCounts() async throws -> [StateCount] { try await base.stateCounts() }
-    func frames(fileID: Int64) async throws -> [StoredFrame] { try await base.frames(fileID: fileID) }
-    func frames(collection: String) async throws -> [StoredFrame] { try await base.frames(collection: collection) }
-    func forEachFrame(collection: String?, _ body: (StoredFile, StoredFrame) throws -> Void) async throws {
-        try await base.forEachFrame(collection: collection, body)
-    }
-    func audit(scanID: Int64?) async throws -> [AuditEntry] { try await base.audit(scanID: scanID) }
-    func regions(fileID: Int64) async throws -> [StoredRegion] { try await base.regions(fileID: fileID) }
-    func regionFrames(fileID: Int64) async throws -> [StoredFrame] { try await base.regionFrames(fileID: fileID) }
-    func storedHashes(collection: String?) async throws -> [StoredVideoHashes] { try await base.storedHashes(collection: collection) }
-    func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) async throws -> MatchRun { try await base.saveMatchRun(run, segments: segments) }
-    func matchRuns() async throws -> [MatchRun] { try await base.matchRuns() }
-    func matchSegments(runID: Int64) async throws -> [MatchSegment] { try await base.matchSegments(runID: runID) }
 }

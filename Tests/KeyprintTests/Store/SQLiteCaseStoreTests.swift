@@ -71,3 +71,60 @@ import Testing
         #expect(try await store.scan(id: scan.id)?.settings.samplingMode == .interval(seconds: 0.5))
     }
 }
+
+/// What a damaged or hostile case database does (issue #14, defects 8, 11, 13).
+@Suite struct DamagedDatabaseTests {
+    static func storeWithADoneFile(_ folder: TemporaryFolder) async throws -> String {
+        let path = folder.path + "/case.sqlite"
+        let store = try SQLiteCaseStore(path: path)
+        let (scanID, ids) = try await StoreContract.scanWithFiles(store, count: 1)
+        try await store.commit(StoreContract.done(ids[0], frames: (0..<3).map { StoreContract.frame($0) }), scanID: scanID)
+        return path
+    }
+
+    @Test func aValueThatDoesNotDecodeIsAnErrorNotACrash() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try await Self.storeWithADoneFile(folder)
+        try SQLiteCaseStore.executeRaw(path: path, sql: "UPDATE files SET updated_at = x'7f7c56'")
+        let store = try SQLiteCaseStore(path: path, mode: .readOnly)
+        await #expect(throws: StoreError.self) { try await store.files(collection: nil) }
+        try SQLiteCaseStore.executeRaw(path: path, sql: "PRAGMA ignore_check_constraints = ON; UPDATE files SET updated_at = '2026-01-01 00:00:00.000', state = 'exploded'")
+        do {
+            _ = try await store.files(collection: nil)
+            Issue.record("an unknown state decoded")
+        } catch let error as StoreError {
+            #expect(error.description.contains("files.state") && error.description.contains("exploded"), "\(error)")
+        }
+        try SQLiteCaseStore.executeRaw(path: path, sql: "UPDATE files SET state = 'done'; UPDATE scans SET settings = 'not json'")
+        await #expect(throws: StoreError.self) { try await store.scans() }
+    }
+
+    @Test func aDamagedDatabaseIsRefusedBeforeAWrite() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try await Self.storeWithADoneFile(folder)
+        // Checkpoint the WAL into the main file, then overwrite a page in the middle of it.
+        try SQLiteCaseStore.executeRaw(path: path, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try #require(size >= 4 * 4096)
+        try handle.seek(toOffset: 2 * 4096)
+        try handle.write(contentsOf: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }))
+        try handle.close()
+        do {
+            _ = try SQLiteCaseStore(path: path, mode: .existing)
+            Issue.record("a damaged database opened for writing")
+        } catch let error as StoreError {
+            #expect(error.description.contains("damaged") || error.description.contains("malformed"), "\(error)")
+        }
+    }
+
+    @Test func commitsAreFsyncedSynchronousIsFullOnTheWriter() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        // 2 = FULL: every commit syncs the WAL before it returns (GRDB's WAL set-up would leave 1, NORMAL).
+        #expect(try await store.writerSynchronousSetting() == 2)
+    }
+}

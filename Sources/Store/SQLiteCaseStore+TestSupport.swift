@@ -43,3 +43,13 @@ extension SQLiteCaseStore {
         }
     }
 }
+
+extension SQLiteCaseStore {
+    /// For tests that damage a case database the way an outside tool could: runs `sql` on the
+    /// database at `path` as it is, without Keyprint's checks.
+    package static func executeRaw(path: String, sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+        try queue.close()
+    }
+}
