@@ -47,8 +47,11 @@ public struct FileProcessor: Sendable {
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch {
-            return .outcome(FileOutcome(fileID: job.fileID, state: .failed, error: "\(error)", size: job.stamp.size,
-                                        mtimeNanoseconds: job.stamp.mtimeNanoseconds, processingSeconds: elapsed()))
+            var unreadable = FileOutcome(fileID: job.fileID, state: .failed, error: "\(error)", size: job.stamp.size,
+                                         mtimeNanoseconds: job.stamp.mtimeNanoseconds, processingSeconds: elapsed())
+            // A read error may be the medium's, not the file's: try again next time.
+            unreadable.retry = .nextScan
+            return .outcome(unreadable)
         }
         if let expected = job.verifyAgainst, expected == custody.digests { return .unchanged(fileID: job.fileID, hashedAt: hashedAt) }
 
@@ -80,6 +83,7 @@ public struct FileProcessor: Sendable {
             let verdict = MediaProbe.verdict(for: error, signature: signature)
             outcome.state = verdict.state
             outcome.error = verdict.reason
+            outcome.retry = verdict.retry
         } catch {
             outcome.state = .failed
             outcome.error = "\(error)"

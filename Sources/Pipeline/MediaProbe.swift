@@ -12,6 +12,8 @@ public enum MediaProbe {
     public struct Verdict: Sendable, Equatable {
         public var state: FileState
         public var reason: String
+        /// When a failed file is tried again: a timeout by a larger budget, anything else when it changes.
+        public var retry: FailureRetry = .whenChanged
     }
 
     /// For a file not handed to FFmpeg at all (empty, or recognised as a non-media format).
@@ -24,7 +26,7 @@ public enum MediaProbe {
 
     /// For a file FFmpeg could not decode.
     public static func verdict(for error: DecodeError, signature: FileSignature) -> Verdict {
-        if case .timedOut = error { return Verdict(state: .failed, reason: error.description) }
+        if case .timedOut(_, let seconds) = error { return Verdict(state: .failed, reason: error.description, retry: .budgetOver(seconds)) }
         if signature.claimsVideo { return Verdict(state: .failed, reason: "\(error.description); the content looks like \(signature.looksLike)") }
         if case .image = signature.kind { return Verdict(state: .failed, reason: "\(signature.looksLike) that could not be decoded: \(error.description)") }
         return Verdict(state: .skipped, reason: "not a video: \(signature.looksLike) (FFmpeg: \(error.description))")

@@ -141,8 +141,15 @@ public struct ScanRunner: Sendable {
             while let result = await group.next() {
                 do {
                     switch result {
-                    case .outcome(let outcome):
-                        try await store.commit(outcome, scanID: scan.id)
+                    case .outcome(var outcome):
+                        do {
+                            try await store.commit(outcome, scanID: scan.id)
+                        } catch let error as StoreError where error.concernsOneRecord {
+                            // What this one file produced cannot be stored: the file fails, the
+                            // batch goes on (a database-wide failure still stops it).
+                            outcome = Self.unstorable(outcome, error)
+                            try await store.commit(outcome, scanID: scan.id)
+                        }
                         scan.filesProcessed += 1
                         if outcome.state == .failed { scan.filesFailed += 1 }
                         if outcome.state == .skipped { scan.filesSkipped += 1 }
@@ -187,6 +194,16 @@ public struct ScanRunner: Sendable {
         return final
     }
 
+    /// The failed outcome recorded for a file whose own outcome the store refused.
+    static func unstorable(_ outcome: FileOutcome, _ error: StoreError) -> FileOutcome {
+        var failed = FileOutcome(fileID: outcome.fileID, state: .failed,
+                                 error: "its hashes could not be stored in the case database: \(error.description)",
+                                 size: outcome.size, mtimeNanoseconds: outcome.mtimeNanoseconds, digests: outcome.digests,
+                                 hashedAt: outcome.hashedAt, hashingKey: outcome.hashingKey, processingSeconds: outcome.processingSeconds)
+        failed.retry = .nextScan
+        return failed
+    }
+
     /// Continues the last unfinished run with the settings it recorded. Returns nil when
     /// there is nothing to resume.
     public func resume(commandLine: String, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary? {
@@ -202,7 +219,8 @@ public struct ScanRunner: Sendable {
         switch previous.state {
         case .pending, .running: return nil
         case .done: guard previous.hashingKey == settings.hashingKey else { return nil }
-        case .failed, .skipped: break
+        case .failed: if previous.retry.retries(underBudget: settings.timeBudget) { return nil }
+        case .skipped: break
         }
         guard let digests = previous.digests, let hashedAt = previous.hashedAt else {
             // Failed before it could be read: try it again only when it changes.

@@ -23,6 +23,8 @@ public struct FileOutcome: Sendable {
     /// Name and version of the region detection that found `shots`, recorded with them.
     public var regionDetector = ""
     public var regionDetectorVersion = 0
+    /// For a failed file: when a later scan tries it again.
+    public var retry: FailureRetry = .whenChanged
     public var decodedFrames: Int?
     public var processingSeconds: Double
 

@@ -268,6 +268,10 @@ public final class SQLiteCaseStore: CaseStore {
                 );
                 """)
         }
+        migrator.registerMigration("v8-failure-retry") { db in
+            // When a failed file is tried again (`FailureRetry.storageKey`); NULL: when it changes.
+            try db.execute(sql: "ALTER TABLE files ADD COLUMN retry TEXT")
+        }
         return migrator
     }
 }

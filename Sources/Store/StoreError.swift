@@ -34,6 +34,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// True for an error that concerns what one record holds (a constraint it breaks, a value
+    /// too big or of the wrong type), not the database as a whole: the scan fails that one file
+    /// and goes on. Full disk, I/O errors, corruption, a read-only or locked database: false.
+    public var concernsOneRecord: Bool {
+        guard let primary = primarySQLiteCode else { return false }
+        // SQLITE_TOOBIG 18, SQLITE_CONSTRAINT 19, SQLITE_MISMATCH 20, SQLITE_RANGE 25.
+        return [18, 19, 20, 25].contains(primary)
+    }
+
     /// A statement on one line, cut at 160 characters.
     static func abbreviated(_ sql: String) -> String {
         let line = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")

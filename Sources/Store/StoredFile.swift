@@ -63,6 +63,8 @@ public struct StoredFile: Sendable, Equatable {
     public var frameCount: Int
     public var decodedFrames: Int?
     public var processingSeconds: Double?
+    /// For a failed file: when a later scan tries it again.
+    public var retry: FailureRetry = .whenChanged
     public var updatedAt: Date
 
     /// Root joined with the relative path.

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import KeyprintModel
+@testable import KeyprintStore
+@testable import KeyprintPipeline
+
+/// How one bad file fails alone, and when a failed file is tried again (issue #14, defects 1, 10).
+@Suite struct ScanFailureTests {
+    static func request(_ root: String, budget: Double = 120, jobs: Int = 1) -> ScanRequest {
+        ScanRequest(root: root, collection: "case", settings: ScanSettings(sampling: .defaultInterval, timeBudget: budget, jobs: jobs),
+                    commandLine: "test")
+    }
+
+    /// A store that gives the outcome of one file two frames with one index, as a damaged
+    /// stream's decoder once did: the real SQLite store then refuses it (UNIQUE constraint).
+    final class DuplicateFrameStore: ForwardingStore, @unchecked Sendable {
+        let victim: String
+        init(base: SQLiteCaseStore, victim: String) { self.victim = victim; super.init(base: base) }
+        override func commit(_ outcome: FileOutcome, scanID: Int64) async throws {
+            var changed = outcome
+            if try await base.file(id: outcome.fileID)?.relativePath == victim, let first = outcome.frames.first {
+                changed.frames.append(first)
+            }
+            try await base.commit(changed, scanID: scanID)
+        }
+    }
+
+    @Test func aFileWhoseHashesCannotBeStoredFailsAloneAndTheBatchGoesOn() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        for (i, name) in ["a.mp4", "b.mp4", "c.mp4"].enumerated() { try TestVideos.make(root + "/" + name, variant: i, seconds: 2) }
+        let real = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        let summary = try await ScanRunner(store: DuplicateFrameStore(base: real, victim: "b.mp4")).run(Self.request(root))
+        let files = Dictionary(uniqueKeysWithValues: try await real.files(collection: "case").map { ($0.relativePath, $0) })
+        #expect(files["a.mp4"]?.state == .done && files["c.mp4"]?.state == .done)
+        #expect(files["b.mp4"]?.state == .failed)
+        #expect(files["b.mp4"]?.error?.contains("could not be stored") == true && files["b.mp4"]?.error?.contains("UNIQUE") == true,
+                "\(files["b.mp4"]?.error ?? "")")
+        #expect(try await real.frames(fileID: files["b.mp4"]!.id).isEmpty)
+        #expect(summary.scan.outcome == .completedWithFailures)
+        // A store failure of that kind is worth another try: the next scan takes the file again.
+        #expect(files["b.mp4"]?.retry == .nextScan)
+        let again = try await ScanRunner(store: real).run(Self.request(root))
+        #expect(again.allVideosDone && again.scan.filesProcessed == 1)
+    }
+
+    /// The damaged Matroska file that once stopped every scan for good: random bytes over
+    /// `samples/reuploads/call-c-grey.mkv` (SplitMix64 seed 2, 1,200 overwrites past the
+    /// EBML header) made its decoder report one frame number twice.
+    static func damagedMatroska(into path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: TestPaths.samples.appendingPathComponent("reuploads/call-c-grey.mkv")))
+        var rng = SplitMix64(seed: 2)
+        for _ in 0..<1200 {
+            let i = 200 + Int(rng.next() % UInt64(bytes.count - 200))
+            bytes[i] = UInt8(truncatingIfNeeded: rng.next() & 0xFF)
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func aDamagedVideoDoesNotStopTheScan() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try Self.damagedMatroska(into: root + "/b-damaged.mkv")
+        try TestVideos.make(root + "/a.mp4", variant: 0, seconds: 2)
+        try TestVideos.make(root + "/c.mp4", variant: 1, seconds: 2)
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        let summary = try await ScanRunner(store: store).run(Self.request(root))
+        let files = Dictionary(uniqueKeysWithValues: try await store.files(collection: "case").map { ($0.relativePath, $0) })
+        #expect(files["a.mp4"]?.state == .done && files["c.mp4"]?.state == .done)
+        #expect(summary.counts[.pending] == nil && summary.counts[.running] == nil)
+        // The damaged file fails on its own, or is stored with frame numbers that are unique.
+        let damaged = try #require(files["b-damaged.mkv"])
+        if damaged.state == .done {
+            let indexes = try await store.frames(fileID: damaged.id).map(\.index)
+            #expect(Set(indexes).count == indexes.count && !indexes.isEmpty)
+        } else {
+            #expect(damaged.state == .failed && damaged.error?.isEmpty == false)
+        }
+    }
+
+    @Test func aFileThatRanOutOfTimeIsTriedAgainOnlyWithALargerBudget() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try TestVideos.make(root + "/slow.mp4", variant: 0, seconds: 2)
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        // A budget of a millisecond is shorter than opening any video takes.
+        let first = try await ScanRunner(store: store).run(Self.request(root, budget: 0.001))
+        let failed = try #require(try await store.files(collection: "case").first)
+        #expect(failed.state == .failed && failed.retry == .budgetOver(0.001), "\(failed.error ?? "") \(failed.retry)")
+        #expect(first.scan.filesFailed == 1)
+        let same = try await ScanRunner(store: store).run(Self.request(root, budget: 0.001))
+        #expect(same.scan.filesUnchanged == 1 && same.scan.filesProcessed == 0)
+        let larger = try await ScanRunner(store: store).run(Self.request(root, budget: 120))
+        #expect(larger.scan.filesProcessed == 1 && larger.allVideosDone)
+        #expect(try await store.files(collection: "case").first?.state == .done)
+    }
+}
