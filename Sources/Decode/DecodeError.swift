@@ -31,9 +31,9 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .timedOut(_, let s): return "per-file time budget of \(formatSeconds(s)) s exceeded"
         case .noFrames: return "the video stream holds no decodable frame"
         case .refersToOtherFiles(_, let container, let e):
-            let what = container.map { "a '\($0)' list or playlist" } ?? "a list or playlist"
+            let demuxer = container.map { " (FFmpeg's '\($0)' demuxer)" } ?? ""
             let detail = e.map { " (\($0.message), \($0.function))" } ?? ""
-            return "the file is \(what) that refers to other files, which are not opened: only the file's own bytes are decoded\(detail)"
+            return "the file is a playlist or list of other files\(demuxer), which are not opened: only the file's own bytes are decoded\(detail)"
         case .notRegularFile(_, let kind): return "not a regular file (\(kind)); only regular files are read"
         }
     }

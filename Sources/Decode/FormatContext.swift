@@ -62,6 +62,19 @@ final class FormatContext {
     /// How many times the demuxer asked to open another file (and was refused).
     var refusedOpens: Int { Int(refusals.pointee) }
 
+    /// Demuxers that read other files named in the one they open (playlists, lists, image
+    /// sequences, manifests). With `io_open` refused they cannot, and a file they recognise is
+    /// a list, not a video of its own.
+    static let listDemuxers: Set<String> = ["hls", "applehttp", "concat", "image2", "dash", "imf"]
+
+    /// The name of the demuxer FFmpeg would pick for `io`'s bytes: a probe only, nothing is
+    /// opened. For naming what a file that failed to open is.
+    static func probe(io: InputIO, name: String) -> String? {
+        var format: UnsafePointer<AVInputFormat>?
+        guard av_probe_input_buffer2(io.context, &format, name, nil, 0, 0) >= 0, let format else { return nil }
+        return String(cString: format.pointee.name)
+    }
+
     /// The demuxer's short name (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, `hls`…).
     var containerName: String? {
         pointer.pointee.iformat.map { String(cString: $0.pointee.name) }

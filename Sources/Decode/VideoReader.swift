@@ -71,12 +71,16 @@ public final class VideoReader {
             format = try FormatContext(io: io, name: Self.probeName(path), deadline: InterruptDeadline(deadline))
         } catch {
             if error.refusedOpens > 0 || error.ffmpeg.code == FFmpegStatus.notPermitted {
-                throw .refersToOtherFiles(path: path, container: nil, ffmpeg: error.ffmpeg)
+                throw .refersToOtherFiles(path: path, container: Self.probedContainer(file, length: length), ffmpeg: error.ffmpeg)
             }
             // When the deadline aborts probing, FFmpeg may report the aborted probe as invalid
             // data rather than AVERROR_EXIT: the deadline decides.
             if let budget = deadline.budget, error.ffmpeg.code == FFmpegStatus.exit || deadline.hasPassed {
                 throw .timedOut(path: path, seconds: budget)
+            }
+            // A list whose entries failed in a nested demuxer (concat) is not counted above.
+            if let container = Self.probedContainer(file, length: length), FormatContext.listDemuxers.contains(container) {
+                throw .refersToOtherFiles(path: path, container: container, ffmpeg: error.ffmpeg)
             }
             throw .cannotOpen(path: path, ffmpeg: error.ffmpeg)
         }
@@ -92,7 +96,7 @@ public final class VideoReader {
             throw .cannotOpen(path: path, ffmpeg: error)
         }
         // A playlist whose every entry was refused may still "open": it is not a video of its own.
-        if self.format.refusedOpens > 0 {
+        if self.format.refusedOpens > 0 || self.format.containerName.map(FormatContext.listDemuxers.contains) == true {
             throw .refersToOtherFiles(path: path, container: self.format.containerName, ffmpeg: nil)
         }
         var decoder: UnsafePointer<AVCodec>?
@@ -277,6 +281,12 @@ public final class VideoReader {
     /// A stream timestamp as seconds from the stream's start.
     private func seconds(_ pts: Int64) -> Double {
         Double(pts - startPTS) * Double(timeBase.num) / Double(timeBase.den)
+    }
+
+    /// The demuxer a fresh probe of the file's bytes picks (after a failed open), or nil.
+    private static func probedContainer(_ file: EvidenceFile, length: Int64?) -> String? {
+        guard let io = try? InputIO(file: file, length: length ?? file.opened.size, deadline: .none) else { return nil }
+        return FormatContext.probe(io: io, name: probeName(file.path))
     }
 
     /// The name FFmpeg is given for the input: only its extension hints the probe (the bytes

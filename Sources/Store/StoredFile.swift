@@ -64,6 +64,8 @@ public struct StoredFile: Sendable, Equatable {
     public var decodedFrames: Int?
     public var processingSeconds: Double?
     public var updatedAt: Date
+    /// The outcome's warnings (`FileOutcome.warnings`) joined with "; ", nil when none.
+    public var warning: String? = nil
 
     /// Root joined with the relative path.
     public var path: String { root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath }

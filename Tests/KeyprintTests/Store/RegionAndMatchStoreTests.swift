@@ -203,7 +203,7 @@ import Testing
         ])
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames", "v7-file-warnings"])
         #expect(try store.frames(fileID: 1).map(\.frameHash) == [frame])
         #expect(try store.regions(fileID: 1).isEmpty)
         #expect(try store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
