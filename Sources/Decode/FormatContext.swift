@@ -62,10 +62,11 @@ final class FormatContext {
     /// How many times the demuxer asked to open another file (and was refused).
     var refusedOpens: Int { Int(refusals.pointee) }
 
-    /// Demuxers that read other files named in the one they open (playlists, lists, image
-    /// sequences, manifests). With `io_open` refused they cannot, and a file they recognise is
-    /// a list, not a video of its own.
-    static let listDemuxers: Set<String> = ["hls", "applehttp", "concat", "image2", "dash", "imf"]
+    /// Demuxers that read other files named in the one they open (playlists, lists,
+    /// manifests). With `io_open` refused they cannot, and a file they recognise is a list, not
+    /// a video of its own. (image2 is not one here: on our AVIOContext, with a probe name that
+    /// holds no `%d` pattern, it reads the one image from that context, as it does for JPEGs.)
+    static let listDemuxers: Set<String> = ["hls", "applehttp", "concat", "dash", "imf"]
 
     /// The name of the demuxer FFmpeg would pick for `io`'s bytes: a probe only, nothing is
     /// opened. For naming what a file that failed to open is.

@@ -35,7 +35,7 @@ public enum CustodyHasher {
     }
 
     /// Hashes the whole of `file` from its start (pread: the descriptor's offset is not moved).
-    /// Throws `DeadlineExceeded` once `deadline` has passed, `CancellationError` when
+    /// Throws `DeadlineExceeded` when `deadline` has passed after a full chunk, `CancellationError` when
     /// `shouldStop` says so, `Failure` when a read fails.
     public static func hash(file: EvidenceFile, chunkSize: Int = 1 << 20, deadline: Deadline = .none,
                             shouldStop: () -> Bool = { false }) throws -> Result {
@@ -47,7 +47,6 @@ public enum CustodyHasher {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
             if shouldStop() { throw CancellationError() }
-            if deadline.hasPassed { throw DeadlineExceeded(seconds: deadline.budget ?? 0) }
             let count = try buffer.withUnsafeMutableBytes { raw throws(Failure) in
                 try file.read(into: raw.baseAddress!, count: chunkSize, at: total)
             }
@@ -60,6 +59,9 @@ public enum CustodyHasher {
             }
             if head.count < headLength { head.append(contentsOf: buffer[0..<min(count, headLength - head.count)]) }
             total += Int64(count)
+            // After a full chunk more may follow: the budget is checked there, so that a file
+            // read in one chunk (bounded work) is never stopped half hashed.
+            if count == chunkSize && deadline.hasPassed { throw DeadlineExceeded(seconds: deadline.budget ?? 0) }
         }
         return Result(digests: CustodyDigests(md5: hex(md5.finalize()), sha1: hex(sha1.finalize()), sha256: hex(sha256.finalize())),
                       size: total, head: head)
