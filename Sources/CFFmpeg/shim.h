@@ -14,6 +14,7 @@
 #include <libavutil/log.h>
 #include <libavutil/time.h>
 #include <stdio.h>
+#include <time.h>
 
 /// AVERROR_EOF is a macro built from FFERRTAG; Swift cannot import it.
 static inline int CFFmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
@@ -21,8 +22,11 @@ static inline int CFFmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
 /// AVERROR(EAGAIN): "try again after feeding more input / draining output".
 static inline int CFFmpeg_AVERROR_EAGAIN(void) { return AVERROR(EAGAIN); }
 
-/// AVERROR(ETIMEDOUT) style errors raised when our interrupt callback fires.
+/// AVERROR_EXIT: what FFmpeg returns when our interrupt callback (or read callback) aborts.
 static inline int CFFmpeg_AVERROR_EXIT(void) { return AVERROR_EXIT; }
+
+/// AVERROR(e) for a POSIX errno value (ENOMEM, EPERM, EIO…); AVERROR is a function-like macro.
+static inline int CFFmpeg_AVERROR(int posix_errno) { return AVERROR(posix_errno); }
 
 /// AV_NOPTS_VALUE is defined through a cast that Swift does not import.
 static inline int64_t CFFmpeg_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
@@ -34,26 +38,63 @@ static inline void CFFmpeg_strerror(int code, char *buffer, size_t size) {
     }
 }
 
-/// The display matrix (rotation) side data of a stream, or NULL. Wrapped so that Swift
-/// need not deal with the side-data type's deprecation across FFmpeg versions.
+/// The display matrix (rotation) side data of a stream, or NULL. FFmpeg 6.1 (libavformat
+/// 60.15) deprecated av_stream_get_side_data in favour of the codec parameters' coded side data;
+/// this reads whichever the headers have.
 static inline const int32_t *CFFmpeg_stream_display_matrix(const AVStream *stream) {
+#if LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100)
+    const AVPacketSideData *side = av_packet_side_data_get(stream->codecpar->coded_side_data,
+                                                           stream->codecpar->nb_coded_side_data,
+                                                           AV_PKT_DATA_DISPLAYMATRIX);
+    if (side == NULL || side->size < 9 * sizeof(int32_t)) return NULL;
+    return (const int32_t *)side->data;
+#else
     size_t size = 0;
     const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
     if (data == NULL || size < 9 * sizeof(int32_t)) return NULL;
     return (const int32_t *)data;
+#endif
 }
 
-/// Interrupt callback that aborts blocking I/O once a deadline (monotonic, in
-/// microseconds from av_gettime_relative) stored behind `opaque` has passed.
+/// CLOCK_MONOTONIC in nanoseconds: the clock of `Deadline` (KeyprintModel) on both sides of
+/// the interrupt callback, so that Swift and C compare the same instants.
+static inline int64_t CFFmpeg_monotonic_nanoseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/// Interrupt callback that aborts blocking work once a deadline (CLOCK_MONOTONIC nanoseconds,
+/// 0 for none) stored behind `opaque` has passed. A C function because FFmpeg calls it from
+/// inside its own loops; the Int64 it reads is owned by `InterruptDeadline`.
 static inline int CFFmpeg_deadline_interrupt(void *opaque) {
     const int64_t *deadline = (const int64_t *)opaque;
     if (deadline == NULL || *deadline <= 0) return 0;
-    return av_gettime_relative() > *deadline ? 1 : 0;
+    return CFFmpeg_monotonic_nanoseconds() > *deadline ? 1 : 0;
 }
 
 static inline void CFFmpeg_install_deadline_interrupt(AVFormatContext *context, int64_t *deadline) {
     context->interrupt_callback.callback = CFFmpeg_deadline_interrupt;
     context->interrupt_callback.opaque = deadline;
+}
+
+/// io_open callback that refuses every open. Demuxers that name other files (HLS playlists,
+/// concat lists, image2 sequences, DASH/IMF manifests, MOV external references) call
+/// AVFormatContext.io_open for them; with this installed they get AVERROR(EPERM), so only the
+/// bytes of the one evidence file behind our own AVIOContext are ever read. When the context's
+/// `opaque` points to a counter, each refusal is counted there (nested contexts of the concat
+/// demuxer inherit the callback but not the counter).
+static inline int CFFmpeg_refuse_io_open(struct AVFormatContext *s, AVIOContext **pb, const char *url,
+                                         int flags, AVDictionary **options) {
+    (void)url; (void)flags; (void)options;
+    if (pb != NULL) *pb = NULL;
+    if (s != NULL && s->opaque != NULL) *(int *)s->opaque += 1;
+    return AVERROR(EPERM);
+}
+
+static inline void CFFmpeg_install_refusing_io_open(AVFormatContext *context, int *refusals) {
+    context->opaque = refusals;
+    context->io_open = CFFmpeg_refuse_io_open;
 }
 
 /// Whether a decoded frame is a key frame. FFmpeg 6.1 moved this from `key_frame` (now

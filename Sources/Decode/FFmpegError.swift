@@ -14,7 +14,15 @@ public struct FFmpegError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = FFmpegError.text(for: code)
     }
 
+    /// FFmpeg's text for the error, e.g. "Invalid data found when processing input".
+    public var text: String { message }
+
     public var description: String { "\(function) failed: \(message) (code \(code))" }
+
+    /// An allocation that returned NULL: AVERROR(ENOMEM), as FFmpeg itself reports it.
+    static func outOfMemory(_ function: String) -> FFmpegError {
+        FFmpegError(function: function, code: FFmpegStatus.outOfMemory)
+    }
 
     static func text(for code: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 256)
@@ -23,12 +31,24 @@ public struct FFmpegError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// FFmpeg return codes that are control flow, not failures.
+/// FFmpeg return codes with a meaning of their own.
 enum FFmpegStatus {
     static let endOfFile = CFFmpeg_AVERROR_EOF()
     static let tryAgain = CFFmpeg_AVERROR_EAGAIN()
     static let exit = CFFmpeg_AVERROR_EXIT()
+    static let outOfMemory = CFFmpeg_AVERROR(ENOMEM)
+    static let notPermitted = CFFmpeg_AVERROR(EPERM)
     static let noPTS = CFFmpeg_AV_NOPTS_VALUE()
+}
+
+/// What a call that may ask for more input or signal the end returned, once errors are out.
+enum FFmpegProgress: Equatable {
+    /// Success (the non-negative return value).
+    case ok(Int32)
+    /// AVERROR(EAGAIN): feed more input, or drain output, first.
+    case again
+    /// AVERROR_EOF: nothing more will come.
+    case eof
 }
 
 /// The one choke point for FFmpeg return codes: a negative value becomes an `FFmpegError`
@@ -37,4 +57,18 @@ enum FFmpegStatus {
 func check(_ result: Int32, function: String) throws(FFmpegError) -> Int32 {
     if result < 0 { throw FFmpegError(function: function, code: result) }
     return result
+}
+
+/// `check` for the calls where EAGAIN and EOF are control flow (send/receive, read_frame):
+/// those two come back as `.again`/`.eof`, every other negative code is thrown.
+func progress(_ result: Int32, function: String) throws(FFmpegError) -> FFmpegProgress {
+    if result == FFmpegStatus.tryAgain { return .again }
+    if result == FFmpegStatus.endOfFile { return .eof }
+    return .ok(try check(result, function: function))
+}
+
+/// `check` for allocators: NULL becomes AVERROR(ENOMEM) naming the function.
+func allocated<T>(_ pointer: T?, function: String) throws(FFmpegError) -> T {
+    guard let pointer else { throw FFmpegError.outOfMemory(function) }
+    return pointer
 }

@@ -17,7 +17,10 @@ import KeyprintModel
 ///   vectorises) and the PDQ weights are applied, as vPDQ does: bit for bit vPDQ's luma.
 /// - A reduced size: YUV frames go to full-range GRAY8 at that size through libswscale (only
 ///   the Y plane is scaled, area averaging when shrinking, limited range stretched to 0…255).
-struct LumaScaler {
+///
+/// Owns its libswscale context (made on first use, re-made by `sws_getCachedContext` when the
+/// frame geometry changes) and frees it in `deinit`.
+final class LumaScaler {
     private var context: OpaquePointer?
     private var configured: Key?
     private var buffer: [UInt8] = []
@@ -39,7 +42,7 @@ struct LumaScaler {
 
     /// The luma plane of `frame` at `size` (nil: native). `exact` keeps native-size YUV on the
     /// swscale RGB route (vPDQ's luma bit for bit) instead of reading the Y plane.
-    mutating func luma(of frame: UnsafeMutablePointer<AVFrame>, size: (width: Int, height: Int)?, exact: Bool = false,
+    func luma(of frame: UnsafeMutablePointer<AVFrame>, size: (width: Int, height: Int)?, exact: Bool = false,
                        path: String) throws -> Plane {
         if size == nil, !exact, let range = YPlaneLuma.range(of: frame) {
             let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
@@ -60,7 +63,8 @@ struct LumaScaler {
         let flags = (dstW < srcW || dstH < srcH) ? SWS_AREA : SWS_BICUBIC
         context = sws_getCachedContext(context, srcW, srcH, srcFormat, dstW, dstH, dstFormat, flags, nil, nil, nil)
         guard let context else {
-            throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "sws_getCachedContext", code: -22))
+            // NULL: swscale cannot convert this geometry or format (it gives no code of its own).
+            throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "sws_getCachedContext", code: CFFmpeg_AVERROR(EINVAL)))
         }
         let key = Key(srcW: srcW, srcH: srcH, srcFormat: frame.pointee.format, dstW: dstW, dstH: dstH)
         if gray && configured != key {
@@ -93,8 +97,11 @@ struct LumaScaler {
                 }
             }
         }
-        if scaled <= 0 {
-            throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "sws_scale", code: scaled < 0 ? scaled : -22))
+        do {
+            // sws_scale returns the output height; 0 rows is as much a failure as a negative code.
+            try check(scaled == 0 ? CFFmpeg_AVERROR(EINVAL) : scaled, function: "sws_scale")
+        } catch {
+            throw DecodeError.failed(path: path, ffmpeg: error)
         }
         let width = Int(dstW), height = Int(dstH)
         // The plane is reused from frame to frame: once the caller has let go of the previous
@@ -129,6 +136,5 @@ struct LumaScaler {
         }
     }
 
-    // sws_freeContext runs when the owner goes away.
-    func release() { sws_freeContext(context) }
+    deinit { sws_freeContext(context) }
 }

@@ -3,185 +3,245 @@ import Foundation
 import KeyprintModel
 
 /// Opens one media file with libavformat, decodes its best video stream with libavcodec and
-/// hands out sampled frames as upright luma planes. Owns every FFmpeg object it makes and
-/// frees them in `deinit`; it is not `Sendable` and must stay in the task that made it.
+/// hands out sampled frames as upright luma planes (the loop of FFmpeg's demux_decode.c).
+///
+/// The file is read only through an `EvidenceFile` descriptor (`InputIO`); FFmpeg never opens a
+/// path, and a container that names other files (playlists, lists, sequences) is refused. Every
+/// FFmpeg object has one owner here (`FormatContext`, `CodecContext`, `Packet`, `Frame`,
+/// `LumaScaler`, `InputIO`, `InterruptDeadline`) that frees it in its `deinit`, whichever step
+/// fails. Not `Sendable`: it must stay in the task that made it.
 public final class VideoReader {
     public let path: String
     public let options: DecodeOptions
     public let info: MediaInfo
+    /// What went wrong without stopping the decode (skipped packets, a read error after the
+    /// first frames, a stream that ends well before its stated duration), in words; filled by
+    /// `forEachSample`.
+    public private(set) var warnings: [String] = []
+    /// The furthest presentation time the last `forEachSample` reached (packets read or frames
+    /// decoded), in seconds from the stream's start.
+    public private(set) var reachedTime: Double = 0
 
-    private var format: UnsafeMutablePointer<AVFormatContext>?
-    private var codec: UnsafeMutablePointer<AVCodecContext>?
+    private let file: EvidenceFile
+    private let deadline: Deadline
+    private let format: FormatContext
+    private let codec: CodecContext
+    private let stream: UnsafeMutablePointer<AVStream>
     private let streamIndex: Int32
     private let timeBase: AVRational
     private let startPTS: Int64
-    /// Monotonic deadline in microseconds (av_gettime_relative), read by the interrupt callback.
-    private let deadline: UnsafeMutablePointer<Int64>
-    private var scaler = LumaScaler()
+    private let scaler = LumaScaler()
 
-    public init(path: String, options: DecodeOptions = DecodeOptions()) throws(DecodeError) {
-        CFFmpeg_set_log_quiet()
-        self.path = path
-        self.options = options
-        deadline = .allocate(capacity: 1)
-        deadline.pointee = options.timeBudget.map { av_gettime_relative() + Int64($0 * 1_000_000) } ?? 0
-
-        var context = avformat_alloc_context()
-        CFFmpeg_install_deadline_interrupt(context, deadline)
-        let opened = avformat_open_input(&context, path, nil, nil)
-        if opened < 0 {
-            // When our interrupt callback aborts probing, FFmpeg may report the aborted probe
-            // as invalid data rather than AVERROR_EXIT: the deadline decides.
-            let pastDeadline = options.timeBudget != nil && av_gettime_relative() > deadline.pointee
-            deadline.deallocate()
-            if let budget = options.timeBudget, opened == FFmpegStatus.exit || pastDeadline {
-                throw .timedOut(path: path, seconds: budget)
-            }
-            throw .cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_open_input", code: opened))
-        }
-        format = context
-        guard let format = context else { throw .noVideoStream(path: path) }
-
+    /// Opens `path` read-only (`EvidenceFile`) and decodes it with a deadline of
+    /// `options.timeBudget` from now.
+    public convenience init(path: String, options: DecodeOptions = DecodeOptions()) throws(DecodeError) {
+        let file: EvidenceFile
         do {
-            let found = avformat_find_stream_info(format, nil)
-            if found < 0 {
-                if let budget = options.timeBudget, av_gettime_relative() > deadline.pointee {
-                    throw DecodeError.timedOut(path: path, seconds: budget)
-                }
-                throw DecodeError.cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_find_stream_info", code: found))
-            }
-            var decoder: UnsafePointer<AVCodec>?
-            let best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
-            if best < 0 {
-                // AVERROR_DECODER_NOT_FOUND means there is a video stream we cannot decode.
-                if let name = Self.videoCodecName(format) { throw DecodeError.unsupportedCodec(path: path, codec: name) }
-                throw DecodeError.noVideoStream(path: path)
-            }
-            guard let decoder else {
-                throw DecodeError.unsupportedCodec(path: path, codec: Self.videoCodecName(format) ?? "unknown")
-            }
-            streamIndex = best
-            let stream = format.pointee.streams[Int(best)]!
-            for i in 0..<Int(format.pointee.nb_streams) where i != Int(best) {
-                format.pointee.streams[i]!.pointee.discard = AVDISCARD_ALL
-            }
-            timeBase = stream.pointee.time_base
-            let start = stream.pointee.start_time
-            startPTS = start == FFmpegStatus.noPTS ? 0 : start
-
-            guard let codecContext = avcodec_alloc_context3(decoder) else {
-                throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "avcodec_alloc_context3", code: -12))
-            }
-            codec = codecContext
-            try Self.wrap(path, avcodec_parameters_to_context(codecContext, stream.pointee.codecpar), "avcodec_parameters_to_context")
-            codecContext.pointee.thread_count = Int32(max(0, options.threads))
-            codecContext.pointee.pkt_timebase = stream.pointee.time_base
-            if options.sampling == .keyframes { codecContext.pointee.skip_frame = AVDISCARD_NONKEY }
-            try Self.wrap(path, avcodec_open2(codecContext, decoder, nil), "avcodec_open2")
-
-            info = Self.describe(format: format, stream: stream, codec: codecContext)
-        } catch let error as DecodeError {
-            avcodec_free_context(&codec)
-            avformat_close_input(&self.format)
-            deadline.deallocate()
-            throw error
+            file = try EvidenceFile(path: path)
         } catch {
-            fatalError("unreachable: \(error)")
+            switch error {
+            case .notRegularFile(let kind): throw .notRegularFile(path: path, kind: kind)
+            case .systemCall(_, let code):
+                // What avformat_open_input reports for a path it cannot open (AVERROR(errno)).
+                throw .cannotOpen(path: path, ffmpeg: FFmpegError(function: "avformat_open_input", code: CFFmpeg_AVERROR(code)))
+            }
         }
+        try self.init(file: file, options: options, deadline: Deadline(budget: options.timeBudget))
     }
 
-    deinit {
-        scaler.release()
-        avcodec_free_context(&codec)
-        avformat_close_input(&format)
-        deadline.deallocate()
+    /// Decodes the file behind `file`'s descriptor, the first `length` bytes of it (default:
+    /// its size when it was opened). `deadline` bounds every FFmpeg call (its interrupt
+    /// callback and our read callback); `options.timeBudget` is not used here.
+    public init(file: EvidenceFile, length: Int64? = nil, options: DecodeOptions, deadline: Deadline) throws(DecodeError) {
+        CFFmpeg_set_log_quiet()
+        let path = file.path
+        self.path = path
+        self.file = file
+        self.options = options
+        self.deadline = deadline
+        if deadline.hasPassed { throw .timedOut(path: path, seconds: deadline.budget ?? 0) }
+
+        let io: InputIO
+        do {
+            io = try InputIO(file: file, length: length ?? file.opened.size, deadline: deadline)
+        } catch {
+            throw .cannotOpen(path: path, ffmpeg: error)
+        }
+        do {
+            format = try FormatContext(io: io, name: Self.probeName(path), deadline: InterruptDeadline(deadline))
+        } catch {
+            if error.refusedOpens > 0 || error.ffmpeg.code == FFmpegStatus.notPermitted {
+                throw .refersToOtherFiles(path: path, container: Self.probedContainer(file, length: length), ffmpeg: error.ffmpeg)
+            }
+            // When the deadline aborts probing, FFmpeg may report the aborted probe as invalid
+            // data rather than AVERROR_EXIT: the deadline decides.
+            if let budget = deadline.budget, error.ffmpeg.code == FFmpegStatus.exit || deadline.hasPassed {
+                throw .timedOut(path: path, seconds: budget)
+            }
+            // A list whose entries failed in a nested demuxer (concat) is not counted above.
+            if let container = Self.probedContainer(file, length: length), FormatContext.listDemuxers.contains(container) {
+                throw .refersToOtherFiles(path: path, container: container, ffmpeg: error.ffmpeg)
+            }
+            throw .cannotOpen(path: path, ffmpeg: error.ffmpeg)
+        }
+        let format = format.pointer
+
+        do {
+            try check(avformat_find_stream_info(format, nil), function: "avformat_find_stream_info")
+        } catch {
+            if self.format.refusedOpens > 0 {
+                throw .refersToOtherFiles(path: path, container: self.format.containerName, ffmpeg: error)
+            }
+            if let budget = deadline.budget, deadline.hasPassed { throw .timedOut(path: path, seconds: budget) }
+            throw .cannotOpen(path: path, ffmpeg: error)
+        }
+        // A playlist whose every entry was refused may still "open": it is not a video of its own.
+        if self.format.refusedOpens > 0 || self.format.containerName.map(FormatContext.listDemuxers.contains) == true {
+            throw .refersToOtherFiles(path: path, container: self.format.containerName, ffmpeg: nil)
+        }
+        var decoder: UnsafePointer<AVCodec>?
+        let best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
+        if best < 0 {
+            // AVERROR_DECODER_NOT_FOUND means there is a video stream we cannot decode.
+            if let name = Self.videoCodecName(format) { throw .unsupportedCodec(path: path, codec: name) }
+            throw .noVideoStream(path: path)
+        }
+        guard let decoder else {
+            throw .unsupportedCodec(path: path, codec: Self.videoCodecName(format) ?? "unknown")
+        }
+        streamIndex = best
+        stream = format.pointee.streams[Int(best)]!
+        for i in 0..<Int(format.pointee.nb_streams) where i != Int(best) {
+            format.pointee.streams[i]!.pointee.discard = AVDISCARD_ALL
+        }
+        timeBase = stream.pointee.time_base
+        let start = stream.pointee.start_time
+        startPTS = start == FFmpegStatus.noPTS ? 0 : start
+
+        let skipNonKey = options.sampling == .keyframes
+        do {
+            codec = try CodecContext(decoder: decoder, stream: stream) { context in
+                context.pointee.thread_count = Int32(max(0, options.threads))
+                if skipNonKey { context.pointee.skip_frame = AVDISCARD_NONKEY }
+            }
+        } catch {
+            throw .failed(path: path, ffmpeg: error)
+        }
+        info = Self.describe(format: format, stream: stream, codec: codec.pointer)
     }
 
     /// Decodes the stream and calls `body` with each sampled frame, in presentation order as
     /// the decoder outputs it. Returns the number of frames the decoder produced in all.
+    ///
+    /// Packets the decoder rejects are skipped (as the ffmpeg CLI does) and a read error after
+    /// the first frames ends the decode with what came so far; both, and a stream that ends
+    /// well before its stated duration, are recorded in `warnings`. Errors before any frame,
+    /// and decoder output errors, throw.
     @discardableResult
     public func forEachSample(_ body: (LumaFrame) throws -> Void) throws -> Int {
-        guard let format, let codec else { return 0 }
-        guard let packet = av_packet_alloc() else { throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "av_packet_alloc", code: -12)) }
-        guard let frame = av_frame_alloc() else { throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "av_frame_alloc", code: -12)) }
-        var packetBox: UnsafeMutablePointer<AVPacket>? = packet
-        var frameBox: UnsafeMutablePointer<AVFrame>? = frame
-        defer { av_packet_free(&packetBox); av_frame_free(&frameBox) }
-
+        warnings = []
+        reachedTime = 0
+        let packet: Packet, frame: Frame
+        do {
+            packet = try Packet()
+            frame = try Frame()
+        } catch {
+            throw DecodeError.failed(path: path, ffmpeg: error)
+        }
+        let codec = self.codec.pointer, format = self.format.pointer
+        var policy = SamplingPolicy(options: options, nonReferenceSkipping: allowsNonReferenceSkipping, frameDuration: frameDuration)
         var decoded = 0
-        var interval: IntervalSampler? = nil
-        if case .interval(let s) = options.sampling { interval = IntervalSampler(seconds: s) }
-        var exactSampler = options.exactLumaInterval.map { IntervalSampler(seconds: $0) }
-        var inputEnded = false
-        // Interval sampling skips the non-reference frames that cannot be a sample (see
-        // `NonReferenceSkipper`); frame numbers then come from packet timestamps.
-        var skipper: NonReferenceSkipper? = interval != nil && allowsNonReferenceSkipping ? NonReferenceSkipper(margin: frameDuration) : nil
+        var rejectedPackets = 0
+        var firstRejection: FFmpegError?
+        var readStopped: FFmpegError?
 
         func drain() throws {
             while true {
-                let received = avcodec_receive_frame(codec, frame)
-                if received == FFmpegStatus.tryAgain || received == FFmpegStatus.endOfFile { return }
-                if received < 0 {
-                    throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "avcodec_receive_frame", code: received))
+                let received: FFmpegProgress
+                do {
+                    received = try progress(avcodec_receive_frame(codec, frame.pointer), function: "avcodec_receive_frame")
+                } catch {
+                    throw DecodeError.failed(path: path, ffmpeg: error)
                 }
-                defer { av_frame_unref(frame) }
-                var index = decoded
+                guard case .ok = received else { return }
+                defer { av_frame_unref(frame.pointer) }
+                let time = timestamp(of: frame.pointer)
+                reachedTime = max(reachedTime, time)
+                let index = decoded
                 decoded += 1
-                let time = timestamp(of: frame)
-                if let counted = skipper?.frameIndex(presentationTimestamp: frame.pointee.best_effort_timestamp) { index = counted }
-                // Some decoders (VP8, VP9, AV1) ignore AVDISCARD_NONKEY and output every frame;
-                // the key-frame path must still sample key frames only.
-                if options.sampling == .keyframes && CFFmpeg_frame_is_key(frame) == 0 { continue }
-                if var sampler = interval {
-                    let take = sampler.accepts(time: time)
-                    interval = sampler
-                    if !take { continue }
-                }
-                let exact = options.exactVPDQLuma || exactSampler?.accepts(time: time) == true
-                let luma = try scaler.luma(of: frame, size: options.lumaSize, exact: exact, path: path)
-                let upright = LumaFrame(index: index, timestamp: time, width: luma.width, height: luma.height, pixels: luma.pixels)
+                guard let sample = policy.sample(decodedIndex: index, time: time,
+                                                 presentationTimestamp: frame.pointer.pointee.best_effort_timestamp,
+                                                 isKeyFrame: CFFmpeg_frame_is_key(frame.pointer) != 0) else { continue }
+                let luma = try scaler.luma(of: frame.pointer, size: options.lumaSize, exact: sample.exactLuma, path: path)
+                let upright = LumaFrame(index: sample.index, timestamp: time, width: luma.width, height: luma.height, pixels: luma.pixels)
                 try body(upright.rotated(clockwise: info.rotation))
             }
         }
 
-        while !inputEnded {
+        reading: while true {
             try checkDeadline()
-            let read = av_read_frame(format, packet)
-            if read == FFmpegStatus.endOfFile {
-                inputEnded = true
-                break
+            do {
+                guard case .ok = try progress(av_read_frame(format, packet.pointer), function: "av_read_frame") else { break reading }
+            } catch {
+                if self.format.refusedOpens > 0 {
+                    throw DecodeError.refersToOtherFiles(path: path, container: self.format.containerName, ffmpeg: error)
+                }
+                if error.code == FFmpegStatus.exit { try checkDeadline(force: true) }
+                // A damaged tail: stop reading, keep what decoded so far (FFmpeg's own behaviour),
+                // and say so.
+                if decoded > 0 {
+                    readStopped = error
+                    break reading
+                }
+                throw DecodeError.failed(path: path, ffmpeg: error)
             }
-            if read < 0 {
-                if read == FFmpegStatus.exit { try checkDeadline(force: true) }
-                // A damaged tail: stop reading, keep what decoded so far (FFmpeg's own behaviour).
-                if decoded > 0 { break }
-                throw DecodeError.failed(path: path, ffmpeg: FFmpegError(function: "av_read_frame", code: read))
-            }
-            defer { av_packet_unref(packet) }
-            guard packet.pointee.stream_index == streamIndex else { continue }
-            if skipper != nil, let sampler = interval {
-                let pts = packet.pointee.pts
-                let time = pts == FFmpegStatus.noPTS ? nil : seconds(pts)
-                let drop = skipper!.discard(packetPTS: pts, packetTime: time, nextSample: sampler.upcoming)
+            defer { av_packet_unref(packet.pointer) }
+            guard packet.pointer.pointee.stream_index == streamIndex else { continue }
+            let pts = packet.pointer.pointee.pts
+            let time = pts == FFmpegStatus.noPTS ? nil : seconds(pts)
+            if let time { reachedTime = max(reachedTime, time + span(packet.pointer.pointee.duration)) }
+            if let drop = policy.decoderMayDropNonReference(packetPTS: pts, packetTime: time) {
                 codec.pointee.skip_frame = drop ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
             }
-            let sent = avcodec_send_packet(codec, packet)
-            if sent < 0 && sent != FFmpegStatus.tryAgain {
-                // Corrupt packets are skipped as the ffmpeg CLI does; the frame count shows it.
-                if sent == FFmpegStatus.endOfFile { break }
+            do {
+                // EAGAIN cannot happen while every frame is drained after each packet.
+                if try progress(avcodec_send_packet(codec, packet.pointer), function: "avcodec_send_packet") == .eof { break reading }
+            } catch {
+                // Corrupt packets are skipped as the ffmpeg CLI does; the warning counts them.
+                rejectedPackets += 1
+                if firstRejection == nil { firstRejection = error }
                 continue
             }
             try drain()
         }
-        avcodec_send_packet(codec, nil)
+        // Flush: a null packet, then the frames the decoder still holds.
+        _ = try? progress(avcodec_send_packet(codec, nil), function: "avcodec_send_packet")
         try drain()
         if decoded == 0 { throw DecodeError.noFrames(path: path) }
-        return max(decoded, skipper?.framesCounted ?? 0)
+        warnings = Self.warnings(readStopped: readStopped, rejectedPackets: rejectedPackets, firstRejection: firstRejection,
+                                 reached: reachedTime, duration: info.isStillImage ? nil : info.duration)
+        return policy.framesInStream(decoded: decoded)
+    }
+
+    /// The words for what went wrong in a decode that still gave frames.
+    static func warnings(readStopped: FFmpegError?, rejectedPackets: Int, firstRejection: FFmpegError?,
+                         reached: Double, duration: Double?) -> [String] {
+        var out: [String] = []
+        let of = duration.map { " of \(tenths($0)) s" } ?? ""
+        if let readStopped {
+            out.append("decoding stopped early at \(tenths(reached)) s\(of): \(readStopped.message) (\(readStopped.function))")
+        } else if let duration, duration - reached > max(2, 0.1 * duration) {
+            out.append("the video stream ends at \(tenths(reached)) s of its stated \(tenths(duration)) s: the file looks truncated")
+        }
+        if rejectedPackets > 0, let firstRejection {
+            out.append("\(rejectedPackets) packet(s) could not be decoded and were skipped: \(firstRejection.message) (\(firstRejection.function))")
+        }
+        return out
     }
 
     private func checkDeadline(force: Bool = false) throws {
-        guard let budget = options.timeBudget else { return }
-        if force || av_gettime_relative() > deadline.pointee {
+        guard let budget = deadline.budget else { return }
+        if force || deadline.hasPassed {
             throw DecodeError.timedOut(path: path, seconds: budget)
         }
     }
@@ -196,17 +256,26 @@ public final class VideoReader {
     /// Non-reference frames may be skipped only where one packet holds one frame, so that
     /// packet timestamps can number the frames (not MPEG-TS/PS, whose packets may hold fields).
     private var allowsNonReferenceSkipping: Bool {
-        guard let name = format?.pointee.iformat?.pointee.name else { return false }
-        let container = String(cString: name)
+        guard let container = format.containerName else { return false }
         return !container.contains("mpeg") && !info.isStillImage
     }
 
     /// One frame's duration from the stream's average frame rate (1/25 s when unknown).
     private var frameDuration: Double {
-        guard let format else { return 0.04 }
-        let rate = format.pointee.streams[Int(streamIndex)]!.pointee.avg_frame_rate
+        let rate = stream.pointee.avg_frame_rate
         guard rate.num > 0 && rate.den > 0 else { return 0.04 }
         return min(0.5, Double(rate.den) / Double(rate.num))
+    }
+
+    /// A duration in stream time base units as seconds (0 when unknown or negative).
+    private func span(_ units: Int64) -> Double {
+        units > 0 ? Double(units) * Double(timeBase.num) / Double(timeBase.den) : 0
+    }
+
+    /// Seconds with one decimal, for warnings ("3.2").
+    static func tenths(_ seconds: Double) -> String {
+        let tenths = Int64((seconds * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 
     /// A stream timestamp as seconds from the stream's start.
@@ -214,8 +283,23 @@ public final class VideoReader {
         Double(pts - startPTS) * Double(timeBase.num) / Double(timeBase.den)
     }
 
-    private static func wrap(_ path: String, _ result: Int32, _ function: String) throws(DecodeError) {
-        if result < 0 { throw .failed(path: path, ffmpeg: FFmpegError(function: function, code: result)) }
+    /// The demuxer a fresh probe of the file's bytes picks (after a failed open), or nil.
+    private static func probedContainer(_ file: EvidenceFile, length: Int64?) -> String? {
+        guard let io = try? InputIO(file: file, length: length ?? file.opened.size, deadline: .none) else { return nil }
+        return FormatContext.probe(io: io, name: probeName(file.path))
+    }
+
+    /// The name FFmpeg is given for the input: only its extension hints the probe (the bytes
+    /// come from our AVIOContext), so the real path, which may hold `%d` (an image2 sequence
+    /// pattern), glob characters or a protocol prefix, never reaches it.
+    static func probeName(_ path: String) -> String {
+        let last = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return "evidence" }
+        let ext = last[last.index(after: dot)...]
+        guard !ext.isEmpty, ext.utf8.count <= 16, ext.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) else {
+            return "evidence"
+        }
+        return "evidence." + ext
     }
 
     private static func videoCodecName(_ format: UnsafeMutablePointer<AVFormatContext>) -> String? {

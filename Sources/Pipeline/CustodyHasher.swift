@@ -12,9 +12,9 @@ import KeyprintIndex
 import KeyprintStore
 import KeyprintExport
 
-/// MD5, SHA-1 and SHA-256 of a file in one read pass. The file is opened read-only, without
-/// following a final symbolic link, and with O_NOATIME where the system allows it (so that
-/// reading does not even move the access time).
+/// MD5, SHA-1 and SHA-256 of a file in one read pass, from the descriptor of an `EvidenceFile`
+/// (opened read-only, without following a final symbolic link, never blocking on a FIFO, with
+/// O_NOATIME where the system allows it), the same descriptor that is then decoded.
 public enum CustodyHasher {
     public struct Result: Sendable, Equatable {
         public var digests: CustodyDigests
@@ -24,17 +24,21 @@ public enum CustodyHasher {
         public var head: [UInt8]
     }
 
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public var function: String
-        public var code: Int32
-        public var description: String { "cannot read the file (\(function)): \(String(cString: strerror(code)))" }
-    }
+    /// Why the file could not be opened or read.
+    public typealias Failure = EvidenceFile.Failure
 
     public static let headLength = 4096
 
+    /// Opens `path` and hashes it.
     public static func hash(path: String, chunkSize: Int = 1 << 20, shouldStop: () -> Bool = { false }) throws -> Result {
-        let fd = try openReadOnly(path)
-        defer { close(fd) }
+        try hash(file: EvidenceFile(path: path), chunkSize: chunkSize, shouldStop: shouldStop)
+    }
+
+    /// Hashes the whole of `file` from its start (pread: the descriptor's offset is not moved).
+    /// Throws `DeadlineExceeded` when `deadline` has passed after a full chunk, `CancellationError` when
+    /// `shouldStop` says so, `Failure` when a read fails.
+    public static func hash(file: EvidenceFile, chunkSize: Int = 1 << 20, deadline: Deadline = .none,
+                            shouldStop: () -> Bool = { false }) throws -> Result {
         var md5 = Insecure.MD5()
         var sha1 = Insecure.SHA1()
         var sha256 = SHA256()
@@ -43,10 +47,8 @@ public enum CustodyHasher {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
             if shouldStop() { throw CancellationError() }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(function: "read", code: errno)
+            let count = try buffer.withUnsafeMutableBytes { raw throws(Failure) in
+                try file.read(into: raw.baseAddress!, count: chunkSize, at: total)
             }
             if count == 0 { break }
             buffer.withUnsafeBytes { raw in
@@ -57,6 +59,9 @@ public enum CustodyHasher {
             }
             if head.count < headLength { head.append(contentsOf: buffer[0..<min(count, headLength - head.count)]) }
             total += Int64(count)
+            // After a full chunk more may follow: the budget is checked there, so that a file
+            // read in one chunk (bounded work) is never stopped half hashed.
+            if count == chunkSize && deadline.hasPassed { throw DeadlineExceeded(seconds: deadline.budget ?? 0) }
         }
         return Result(digests: CustodyDigests(md5: hex(md5.finalize()), sha1: hex(sha1.finalize()), sha256: hex(sha256.finalize())),
                       size: total, head: head)
@@ -66,24 +71,6 @@ public enum CustodyHasher {
     public static func digests(of data: [UInt8]) -> CustodyDigests {
         CustodyDigests(md5: hex(Insecure.MD5.hash(data: data)), sha1: hex(Insecure.SHA1.hash(data: data)),
                        sha256: hex(SHA256.hash(data: data)))
-    }
-
-    #if os(Linux)
-    /// O_NOATIME from <asm-generic/fcntl.h> (the same on x86_64 and aarch64); Glibc only
-    /// exposes it under _GNU_SOURCE, which Swift's import does not define.
-    static let noAccessTime: Int32 = 0o1000000
-    #endif
-
-    static func openReadOnly(_ path: String) throws -> Int32 {
-        #if os(Linux)
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | noAccessTime)
-        if fd >= 0 { return fd }
-        // O_NOATIME is refused (EPERM) unless we own the file or are privileged.
-        guard errno == EPERM else { throw Failure(function: "open", code: errno) }
-        #endif
-        let plain = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        if plain < 0 { throw Failure(function: "open", code: errno) }
-        return plain
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {

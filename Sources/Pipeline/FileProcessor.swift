@@ -7,9 +7,12 @@ import KeyprintMatch
 import KeyprintStore
 import KeyprintExport
 
-/// Everything one file goes through, inside one task: custody hashes, recognition, decode and
-/// PDQ hashing. FFmpeg objects are made and freed inside `process`; only the Sendable
-/// `FileOutcome` comes out.
+/// Everything one file goes through, inside one task: it is opened once (`EvidenceFile`), its
+/// custody hashes are read from that descriptor, the same descriptor is decoded and PDQ-hashed,
+/// and the file is checked again afterwards: a file that changed while it was scanned is
+/// recorded as failed, never stored with frames of other bytes than its hashes describe. One
+/// `Deadline`, made when processing starts, bounds every step. FFmpeg objects are made and
+/// freed inside `process`; only the Sendable `FileOutcome` comes out.
 public struct FileProcessor: Sendable {
     public struct Job: Sendable {
         public var fileID: Int64
@@ -28,8 +31,18 @@ public struct FileProcessor: Sendable {
         case abandoned(fileID: Int64)
     }
 
+    /// Called with the file's path at fixed points of `process`, for tests that change a file
+    /// in the middle of its scan.
+    struct Hooks: Sendable {
+        /// After the custody hashes, before decoding.
+        var afterHashing: (@Sendable (String) -> Void)?
+        /// After decoding, before the file is checked for changes.
+        var afterDecoding: (@Sendable (String) -> Void)?
+    }
+
     public let root: String
     public let settings: ScanSettings
+    var hooks = Hooks()
 
     public init(root: String, settings: ScanSettings) {
         self.root = root
@@ -37,25 +50,43 @@ public struct FileProcessor: Sendable {
     }
 
     public func process(_ job: Job) -> Result {
+        let deadline = Deadline(budget: settings.timeBudget)
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         let path = root + "/" + job.relativePath
         let hashedAt = Date()
+        func unreadable(_ reason: String) -> Result {
+            var failed = FileOutcome(fileID: job.fileID, state: .failed, error: reason, size: job.stamp.size,
+                                     mtimeNanoseconds: job.stamp.mtimeNanoseconds, processingSeconds: elapsed())
+            // A read error may be the medium's, not the file's: try again next time.
+            failed.retry = .nextScan
+            return .outcome(failed)
+        }
+
+        let file: EvidenceFile
         let custody: CustodyHasher.Result
         do {
-            custody = try CustodyHasher.hash(path: path, shouldStop: { Task.isCancelled })
+            file = try EvidenceFile(path: path)
+            custody = try CustodyHasher.hash(file: file, deadline: deadline, shouldStop: { Task.isCancelled })
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch {
-            var unreadable = FileOutcome(fileID: job.fileID, state: .failed, error: "\(error)", size: job.stamp.size,
-                                         mtimeNanoseconds: job.stamp.mtimeNanoseconds, processingSeconds: elapsed())
-            // A read error may be the medium's, not the file's: try again next time.
-            unreadable.retry = .nextScan
-            return .outcome(unreadable)
+            return unreadable("\(error)")
         }
-        if let expected = job.verifyAgainst, expected == custody.digests { return .unchanged(fileID: job.fileID, hashedAt: hashedAt) }
+        hooks.afterHashing?(path)
+        func changed() -> Result? {
+            guard let change = Self.change(of: file, hashedBytes: custody.size) else { return nil }
+            var failed = FileOutcome(fileID: job.fileID, state: .failed,
+                                     error: "the file changed while it was scanned (\(change)); it will be retried on the next scan",
+                                     size: nil, mtimeNanoseconds: nil, processingSeconds: elapsed())
+            failed.retry = .nextScan
+            return .outcome(failed)
+        }
+        if let expected = job.verifyAgainst, expected == custody.digests {
+            return changed() ?? .unchanged(fileID: job.fileID, hashedAt: hashedAt)
+        }
 
-        var outcome = FileOutcome(fileID: job.fileID, state: .done, size: custody.size, mtimeNanoseconds: job.stamp.mtimeNanoseconds,
+        var outcome = FileOutcome(fileID: job.fileID, state: .done, size: custody.size, mtimeNanoseconds: file.opened.mtimeNanoseconds,
                                   digests: custody.digests, hashedAt: hashedAt, hashingKey: settings.hashingKey)
         let signature = FileSignature(head: custody.head, size: custody.size, name: job.relativePath)
         guard signature.worthProbing else {
@@ -63,10 +94,12 @@ public struct FileProcessor: Sendable {
             outcome.state = verdict.state
             outcome.error = verdict.reason
             outcome.processingSeconds = elapsed()
-            return .outcome(outcome)
+            return changed() ?? .outcome(outcome)
         }
         do {
-            let result = try VideoHasher.hashWithRegions(path: path, options: settings.decodeOptions, regions: settings.regions) { _ in
+            // Exactly the bytes that were hashed, from the descriptor they were hashed from.
+            let result = try VideoHasher.hashWithRegions(file: file, length: custody.size, options: settings.decodeOptions,
+                                                         deadline: deadline, regions: settings.regions) { _ in
                 if Task.isCancelled { throw CancellationError() }
             }
             outcome.media = StoredMediaFacts(result.info)
@@ -77,6 +110,7 @@ public struct FileProcessor: Sendable {
             outcome.pictureFrames = result.pictureFrames
             outcome.regionDetector = RegionHashing.detectorName
             outcome.regionDetectorVersion = RegionHashing.detectorVersion
+            outcome.warnings = result.warnings
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch let error as DecodeError {
@@ -88,8 +122,22 @@ public struct FileProcessor: Sendable {
             outcome.state = .failed
             outcome.error = "\(error)"
         }
+        hooks.afterDecoding?(path)
         if Task.isCancelled { return .abandoned(fileID: job.fileID) }
+        if let changed = changed() { return changed }
         outcome.processingSeconds = elapsed()
         return .outcome(outcome)
+    }
+
+    /// How `file` differs now from when it was opened, or nil when it does not: the bytes
+    /// hashed, the descriptor (`fstat`: size, modification time) and what the path names
+    /// (`lstat`: a rename over the path shows as another inode).
+    static func change(of file: EvidenceFile, hashedBytes: Int64) -> String? {
+        let opened = file.opened
+        if hashedBytes != opened.size { return "size \(opened.size) → \(hashedBytes) bytes read" }
+        guard let now = try? file.current() else { return "it could no longer be examined (fstat)" }
+        if let change = opened.change(to: now) { return change }
+        guard let named = file.atPath() else { return "its path was removed or renamed" }
+        return opened.change(to: named)
     }
 }

@@ -33,9 +33,23 @@ public enum VideoHasher {
     public static func hashWithRegions(path: String, options: DecodeOptions, regions: Bool,
                                        regionHashing: RegionHashing = RegionHashing(),
                                        _ body: (FrameHash) throws -> Void = { _ in }) throws -> VideoHashes {
+        try hashWithRegions(reader: VideoReader(path: path, options: options), regions: regions, regionHashing: regionHashing, body)
+    }
+
+    /// `hashWithRegions(path:…)` for a file already open (the descriptor its custody hashes
+    /// were read from), its first `length` bytes, within `deadline`.
+    public static func hashWithRegions(file: EvidenceFile, length: Int64, options: DecodeOptions, deadline: Deadline, regions: Bool,
+                                       regionHashing: RegionHashing = RegionHashing(),
+                                       _ body: (FrameHash) throws -> Void = { _ in }) throws -> VideoHashes {
+        try hashWithRegions(reader: VideoReader(file: file, length: length, options: options, deadline: deadline), regions: regions,
+                            regionHashing: regionHashing, body)
+    }
+
+    static func hashWithRegions(reader: VideoReader, regions: Bool, regionHashing: RegionHashing,
+                                _ body: (FrameHash) throws -> Void) throws -> VideoHashes {
         var regionHashing = regionHashing
+        let options = reader.options
         var regionSampler = RegionHashing.isDense(options.sampling) ? IntervalSampler(seconds: RegionHashing.denseRegionInterval) : nil
-        let reader = try VideoReader(path: path, options: options)
         let hasher = PDQHasher(exactMirror: true)
         var frames: [FrameHash] = []
         let decoded = try reader.forEachSample { frame in
@@ -50,7 +64,7 @@ public enum VideoHasher {
         }
         let (shots, regionFrames) = regions ? regionHashing.finish() : ([], [])
         return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames,
-                           pictureFrames: shots.isEmpty ? [] : regionHashing.pictureFrames)
+                           pictureFrames: shots.isEmpty ? [] : regionHashing.pictureFrames, warnings: reader.warnings)
     }
 
     /// Convenience: all sampled frame hashes of a file.
@@ -76,4 +90,6 @@ public struct VideoHashes: Sendable {
     /// Hashes of the picture inside letterbox bars, for frames whose shot has bars around a
     /// smaller content region (`RegionHashing.pictureFrames`); often empty.
     public var pictureFrames: [FrameHash] = []
+    /// What went wrong without stopping the decode (`VideoReader.warnings`).
+    public var warnings: [String] = []
 }

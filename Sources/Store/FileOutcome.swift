@@ -27,6 +27,9 @@ public struct FileOutcome: Sendable {
     public var retry: FailureRetry = .whenChanged
     public var decodedFrames: Int?
     public var processingSeconds: Double
+    /// What went wrong without stopping the file (a decode that ended early, skipped packets):
+    /// the file keeps its state (usually `done`) and the warnings are stored with it.
+    public var warnings: [String] = []
 
     public init(fileID: Int64, state: FileState, error: String? = nil, size: Int64?, mtimeNanoseconds: Int64?,
                 digests: CustodyDigests? = nil, hashedAt: Date? = nil, hashingKey: String? = nil,

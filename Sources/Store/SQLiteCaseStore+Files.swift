@@ -81,7 +81,7 @@ extension SQLiteCaseStore {
                     UPDATE files SET state = ?, error = ?, size = ?, mtime_ns = ?, md5 = ?, sha1 = ?, sha256 = ?, hashed_at = ?,
                         hashing_key = ?, container = ?, codec = ?, width = ?, height = ?, display_width = ?, display_height = ?,
                         rotation = ?, duration_s = ?, creation_time = ?, is_still_image = ?, frame_count = ?, decoded_frames = ?,
-                        processing_s = ?, retry = ?, scan_id = ?, updated_at = ?
+                        processing_s = ?, retry = ?, scan_id = ?, updated_at = ?, warning = ?
                     WHERE id = ?
                     """, arguments: [
                         outcome.state.rawValue, outcome.error, outcome.size, outcome.mtimeNanoseconds,
@@ -89,7 +89,8 @@ extension SQLiteCaseStore {
                         outcome.hashingKey, media?.container, media?.codec, media?.width, media?.height,
                         media?.displayWidth, media?.displayHeight, media?.rotation, media?.duration, media?.creationTime,
                         media?.isStillImage, outcome.frames.count, outcome.decodedFrames, outcome.processingSeconds,
-                        outcome.state == .failed ? outcome.retry.storageKey : nil, scanID, now, outcome.fileID,
+                        outcome.state == .failed ? outcome.retry.storageKey : nil, scanID, now,
+                        outcome.warnings.isEmpty ? nil : outcome.warnings.joined(separator: "; "), outcome.fileID,
                     ])
                 guard db.changesCount == 1 else { throw StoreError.unknownFile(id: outcome.fileID) }
                 try Self.replaceRows(db, of: .frames, fileID: outcome.fileID, with: outcome.frames)
@@ -97,6 +98,7 @@ extension SQLiteCaseStore {
                 var detail = "\(outcome.state.rawValue) in \(String(format: "%.3f", outcome.processingSeconds)) s"
                 if outcome.state == .done { detail += ", \(outcome.frames.count) frame(s)" }
                 if let error = outcome.error { detail += ": \(error)" }
+                if !outcome.warnings.isEmpty { detail += " (warning: \(outcome.warnings.joined(separator: "; ")))" }
                 try Self.appendAudit(db, scanID: scanID, event: AuditEvent.forState(outcome.state), fileID: outcome.fileID,
                                      detail: detail, time: now)
             }
@@ -142,7 +144,8 @@ extension SQLiteCaseStore {
                           state: try FileState(rawValue: state).orCorrupt(table: "files", column: "state", state), error: try row.decode(forColumn: "error"), size: try row.decode(forColumn: "size"),
                           mtimeNanoseconds: try row.decode(forColumn: "mtime_ns"), digests: digests, hashedAt: try row.decode(forColumn: "hashed_at"),
                           hashingKey: try row.decode(forColumn: "hashing_key"), media: media, frameCount: try row.decode(forColumn: "frame_count"),
-                          decodedFrames: try row.decode(forColumn: "decoded_frames"), processingSeconds: try row.decode(forColumn: "processing_s"), updatedAt: try row.decode(forColumn: "updated_at"))
+                          decodedFrames: try row.decode(forColumn: "decoded_frames"), processingSeconds: try row.decode(forColumn: "processing_s"), updatedAt: try row.decode(forColumn: "updated_at"),
+                          warning: try row.decode(forColumn: "warning"))
         file.retry = try FailureRetry(storageKey: retryKey).orCorrupt(table: "files", column: "retry", retryKey ?? "")
         return file
     }

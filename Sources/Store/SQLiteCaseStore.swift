@@ -268,6 +268,11 @@ public final class SQLiteCaseStore: CaseStore {
                 );
                 """)
         }
+        migrator.registerMigration("v7-file-warnings") { db in
+            // What went wrong without stopping a file (a decode that ended early, skipped
+            // packets): the file stays `done`, the warning is kept beside its error column.
+            try db.execute(sql: "ALTER TABLE files ADD COLUMN warning TEXT")
+        }
         migrator.registerMigration("v8-failure-retry") { db in
             // When a failed file is tried again (`FailureRetry.storageKey`); NULL: when it changes.
             try db.execute(sql: "ALTER TABLE files ADD COLUMN retry TEXT")

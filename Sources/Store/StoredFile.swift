@@ -66,6 +66,8 @@ public struct StoredFile: Sendable, Equatable {
     /// For a failed file: when a later scan tries it again.
     public var retry: FailureRetry = .whenChanged
     public var updatedAt: Date
+    /// The outcome's warnings (`FileOutcome.warnings`) joined with "; ", nil when none.
+    public var warning: String? = nil
 
     /// Root joined with the relative path.
     public var path: String { root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath }
