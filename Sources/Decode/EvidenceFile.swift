@@ -15,7 +15,10 @@ import KeyprintModel
 /// cleared), never leaks into child processes (O_CLOEXEC), and does not move the access time
 /// where the system allows it (O_NOATIME, refused with EPERM unless we own the file).
 public final class EvidenceFile {
+    /// The path for messages (`EvidenceName`'s text where the name is not UTF-8).
     public let path: String
+    /// The path as the system spells it.
+    public let fileSystemPath: FileSystemPath
     public let descriptor: Int32
     /// Size, modification time and inode when it was opened.
     public let opened: FileIdentity
@@ -36,9 +39,15 @@ public final class EvidenceFile {
     }
 
     /// Opens `path`, refusing anything but a regular file.
-    public init(path: String) throws(Failure) {
-        self.path = path
-        let fd = try Self.openWithoutBlocking(path)
+    public convenience init(path: String) throws(Failure) {
+        try self.init(fileSystemPath: FileSystemPath(path), displayPath: path)
+    }
+
+    /// Opens the file at `fileSystemPath` (any bytes), refusing anything but a regular file.
+    public init(fileSystemPath: FileSystemPath, displayPath: String) throws(Failure) {
+        self.path = displayPath
+        self.fileSystemPath = fileSystemPath
+        let fd = try Self.openWithoutBlocking(fileSystemPath)
         var status = stat()
         if fstat(fd, &status) != 0 {
             let code = errno
@@ -74,7 +83,7 @@ public final class EvidenceFile {
     /// shows as another inode.
     public func atPath() -> FileIdentity? {
         var status = stat()
-        return lstat(path, &status) == 0 ? FileIdentity(status) : nil
+        return fileSystemPath.withCString { lstat($0, &status) } == 0 ? FileIdentity(status) : nil
     }
 
     /// Reads up to `count` bytes at `offset` into `buffer`, retrying on EINTR. Returns the
@@ -94,15 +103,15 @@ public final class EvidenceFile {
     static let noAccessTime: Int32 = 0o1000000
     #endif
 
-    static func openWithoutBlocking(_ path: String) throws(Failure) -> Int32 {
+    static func openWithoutBlocking(_ path: FileSystemPath) throws(Failure) -> Int32 {
         let flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
         #if os(Linux)
-        let fd = open(path, flags | noAccessTime)
+        let fd = path.withCString { open($0, flags | noAccessTime) }
         if fd >= 0 { return fd }
         // O_NOATIME is refused (EPERM) unless we own the file or are privileged.
         guard errno == EPERM else { throw .systemCall(function: "open", code: errno) }
         #endif
-        let plain = open(path, flags)
+        let plain = path.withCString { open($0, flags) }
         if plain < 0 { throw .systemCall(function: "open", code: errno) }
         return plain
     }

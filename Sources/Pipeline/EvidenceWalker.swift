@@ -21,7 +21,8 @@ public struct WalkEntry: Sendable, Equatable {
         case unreadableFolder(reason: String)
     }
 
-    /// Path relative to the root, `/`-separated, as the file system spells it.
+    /// Path relative to the root, `/`-separated, as the file system spells it (`EvidenceName`:
+    /// bytes that are not UTF-8 written `\xNN`, a backslash `\\`).
     public var relativePath: String
     public var kind: Kind
     /// From `lstat`: never the target of a link.
@@ -41,27 +42,32 @@ public struct EvidenceWalker: Sendable {
 
     public func entries() -> [WalkEntry] {
         var out: [WalkEntry] = []
-        walk(relative: "", into: &out)
+        walk(relative: [], into: &out)
         return out
     }
 
-    private func absolute(_ relative: String) -> String { relative.isEmpty ? root : root + "/" + relative }
+    /// The root joined with a relative path given as bytes.
+    private func absolute(_ relative: [UInt8]) -> FileSystemPath {
+        relative.isEmpty ? FileSystemPath(root) : FileSystemPath(root).appending(relative)
+    }
 
-    private func walk(relative: String, into out: inout [WalkEntry]) {
+    private func walk(relative: [UInt8], into out: inout [WalkEntry]) {
         let folder = absolute(relative)
-        let names: [String]
+        let names: [[UInt8]]
         do {
             names = try Self.list(folder)
         } catch {
-            out.append(WalkEntry(relativePath: relative.isEmpty ? "." : relative, kind: .unreadableFolder(reason: "cannot list the folder: \(error.message)"),
+            out.append(WalkEntry(relativePath: relative.isEmpty ? "." : EvidenceName.text(fromBytes: relative),
+                                 kind: .unreadableFolder(reason: "cannot list the folder: \(error.message)"),
                                  stamp: Self.stamp(folder) ?? FileStamp(size: 0, mtimeNanoseconds: 0)))
             return
         }
-        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            let childRelative = relative.isEmpty ? name : relative + "/" + name
-            let childPath = absolute(childRelative)
+        for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let childBytes = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
+            let childRelative = EvidenceName.text(fromBytes: childBytes)
+            let childPath = absolute(childBytes)
             var info = stat()
-            guard lstat(childPath, &info) == 0 else {
+            guard childPath.withCString({ lstat($0, &info) }) == 0 else {
                 let reason = String(cString: strerror(errno))
                 out.append(WalkEntry(relativePath: childRelative, kind: .skipped(reason: "cannot read its metadata: \(reason)"),
                                      stamp: FileStamp(size: 0, mtimeNanoseconds: 0)))
@@ -70,7 +76,7 @@ public struct EvidenceWalker: Sendable {
             let stamp = Self.stamp(info)
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                walk(relative: childRelative, into: &out)
+                walk(relative: childBytes, into: &out)
             case S_IFREG:
                 out.append(WalkEntry(relativePath: childRelative, kind: .regularFile, stamp: stamp))
             case S_IFLNK:
@@ -88,32 +94,42 @@ public struct EvidenceWalker: Sendable {
     }
 
     /// Why a symbolic link is not followed, saying where it leads.
-    func linkReason(_ path: String) -> String {
-        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
-        guard let resolved = realpath(path, nil) else {
+    func linkReason(_ path: FileSystemPath) -> String {
+        let target = Self.readLink(path).map { EvidenceName.text(fromBytes: $0) } ?? "?"
+        guard let resolved = path.withCString({ realpath($0, nil) }) else {
             let code = errno
             if code == ELOOP { return "symbolic link loop (\(target)); not followed" }
             if code == ENOENT { return "dangling symbolic link to \(target); not followed" }
             return "symbolic link to \(target) that cannot be resolved: \(String(cString: strerror(code))); not followed"
         }
-        let real = String(cString: resolved)
+        let realBytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self), count: strlen(resolved)))
         free(resolved)
         // A link to its own folder or a folder above it would make a walk that follows links loop.
-        let linkFolder = (path as NSString).deletingLastPathComponent
-        if linkFolder == real || linkFolder.hasPrefix(real + "/") {
+        let slash = UInt8(ascii: "/")
+        let linkFolder = Array(path.bytes[..<(path.bytes.lastIndex(of: slash) ?? path.bytes.endIndex)])
+        if linkFolder == realBytes || linkFolder.starts(with: realBytes + [slash]) {
             return "symbolic link loop: points to \(target), a folder containing the link; not followed"
         }
-        if real.hasPrefix(root + "/") {
-            let inside = String(real.dropFirst(root.count + 1))
+        let rootBytes = Array(root.utf8) + [slash]
+        if realBytes.starts(with: rootBytes) {
+            let inside = EvidenceName.text(fromBytes: realBytes.dropFirst(rootBytes.count))
             return "symbolic link to \(inside) inside the evidence folder; not followed (the target is processed under its own path)"
         }
-        return "symbolic link pointing outside the evidence folder, to \(real); not followed"
+        return "symbolic link pointing outside the evidence folder, to \(EvidenceName.text(fromBytes: realBytes)); not followed"
     }
 
-    static func list(_ folder: String) throws(WalkError) -> [String] {
-        guard let dir = opendir(folder) else { throw WalkError(code: errno) }
+    /// A link's target as bytes, nil when it cannot be read.
+    static func readLink(_ path: FileSystemPath) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = path.withCString { p in buffer.withUnsafeMutableBufferPointer { readlink(p, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) } }
+        return count < 0 ? nil : Array(buffer[..<count])
+    }
+
+    /// The names in a folder, as bytes, without `.` and `..`.
+    static func list(_ folder: FileSystemPath) throws(WalkError) -> [[UInt8]] {
+        guard let dir = folder.withCString({ opendir($0) }) else { throw WalkError(code: errno) }
         defer { closedir(dir) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while true {
             errno = 0
             guard let entry = readdir(dir) else {
@@ -121,9 +137,11 @@ public struct EvidenceWalker: Sendable {
                 break
             }
             let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                pointer.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { p in
+                    Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
+                }
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
         }
         return names
     }
@@ -137,9 +155,9 @@ public struct EvidenceWalker: Sendable {
         return FileStamp(size: Int64(info.st_size), mtimeNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
     }
 
-    static func stamp(_ path: String) -> FileStamp? {
+    static func stamp(_ path: FileSystemPath) -> FileStamp? {
         var info = stat()
-        return lstat(path, &info) == 0 ? stamp(info) : nil
+        return path.withCString { lstat($0, &info) } == 0 ? stamp(info) : nil
     }
 }
 

@@ -55,21 +55,24 @@ public struct FileProcessor: Sendable {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         let path = root + "/" + job.relativePath
         let hashedAt = Date()
-        func unreadable(_ reason: String) -> Result {
+        func unreadable(_ reason: String, retry: FailureRetry = .nextScan) -> Result {
             var failed = FileOutcome(fileID: job.fileID, state: .failed, error: reason, size: job.stamp.size,
                                      mtimeNanoseconds: job.stamp.mtimeNanoseconds, processingSeconds: elapsed())
-            // A read error may be the medium's, not the file's: try again next time.
-            failed.retry = .nextScan
+            // A read error may be the medium's, not the file's: try again next time; a file that
+            // ran out of time, with a larger budget.
+            failed.retry = retry
             return .outcome(failed)
         }
 
         let file: EvidenceFile
         let custody: CustodyHasher.Result
         do {
-            file = try EvidenceFile(path: path)
+            file = try EvidenceFile(fileSystemPath: FileSystemPath(root: root, relative: job.relativePath), displayPath: path)
             custody = try CustodyHasher.hash(file: file, deadline: deadline, shouldStop: { Task.isCancelled })
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
+        } catch let timeout as DeadlineExceeded {
+            return unreadable("\(timeout)", retry: .budgetOver(timeout.seconds))
         } catch {
             return unreadable("\(error)")
         }
