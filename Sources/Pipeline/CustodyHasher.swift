@@ -38,7 +38,7 @@ public enum CustodyHasher {
     /// Throws `DeadlineExceeded` when `deadline` has passed after a full chunk, `CancellationError` when
     /// `shouldStop` says so, `Failure` when a read fails.
     public static func hash(file: EvidenceFile, chunkSize: Int = 1 << 20, deadline: Deadline = .none,
-                            shouldStop: () -> Bool = { false }) throws -> Result {
+                            shouldStop: () -> Bool = { false }, onChunk: (Int) -> Void = { _ in }) throws -> Result {
         var md5 = Insecure.MD5()
         var sha1 = Insecure.SHA1()
         var sha256 = SHA256()
@@ -59,6 +59,7 @@ public enum CustodyHasher {
             }
             if head.count < headLength { head.append(contentsOf: buffer[0..<min(count, headLength - head.count)]) }
             total += Int64(count)
+            onChunk(count)
             // After a full chunk more may follow: the budget is checked there, so that a file
             // read in one chunk (bounded work) is never stopped half hashed.
             if count == chunkSize && deadline.hasPassed { throw DeadlineExceeded(seconds: deadline.budget ?? 0) }

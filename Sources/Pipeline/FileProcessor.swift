@@ -49,7 +49,7 @@ public struct FileProcessor: Sendable {
         self.settings = settings
     }
 
-    public func process(_ job: Job) -> Result {
+    public func process(_ job: Job, progress: FileProgress = FileProgress()) -> Result {
         let deadline = Deadline(budget: settings.timeBudget)
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
@@ -68,7 +68,8 @@ public struct FileProcessor: Sendable {
         let custody: CustodyHasher.Result
         do {
             file = try EvidenceFile(fileSystemPath: FileSystemPath(root: root, relative: job.relativePath), displayPath: path)
-            custody = try CustodyHasher.hash(file: file, deadline: deadline, shouldStop: { Task.isCancelled })
+            custody = try CustodyHasher.hash(file: file, deadline: deadline, shouldStop: { Task.isCancelled },
+                                             onChunk: { progress.hashed(bytes: $0) })
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch let timeout as DeadlineExceeded {
@@ -102,8 +103,10 @@ public struct FileProcessor: Sendable {
         do {
             // Exactly the bytes that were hashed, from the descriptor they were hashed from.
             let result = try VideoHasher.hashWithRegions(file: file, length: custody.size, options: settings.decodeOptions,
-                                                         deadline: deadline, regions: settings.regions) { _ in
+                                                         deadline: deadline, regions: settings.regions,
+                                                         onOpen: { progress.opened(duration: $0.duration) }) { frame in
                 if Task.isCancelled { throw CancellationError() }
+                progress.hashedFrame(at: frame.timestamp)
             }
             outcome.media = StoredMediaFacts(result.info)
             outcome.decodedFrames = result.decodedFrames

@@ -42,6 +42,9 @@ public struct ScanInterrupted: Error, Sendable {
 /// stops cleanly: in-flight files are abandoned without committing anything partial.
 public struct ScanRunner: Sendable {
     public let store: any CaseStore
+    /// Seconds between progress reports while files are in flight (one is also made whenever a
+    /// file finishes).
+    public var progressInterval: Double = 0.5
 
     public init(store: any CaseStore) { self.store = store }
 
@@ -112,9 +115,10 @@ public struct ScanRunner: Sendable {
             scan.filesFailed += 1
         }
 
-        var state = ScanProgress(totalFiles: jobs.count, totalBytes: bytesToDo, startTime: Self.now())
-        state.unchanged = scan.filesUnchanged
-        progress(state)
+        var start = ScanProgress(totalFiles: jobs.count, totalBytes: bytesToDo, startTime: Self.now())
+        start.unchanged = scan.filesUnchanged
+        let tracker = ScanProgressTracker(start, interval: progressInterval, report: progress)
+        tracker.reportNow()
 
         let processor = FileProcessor(root: request.root, settings: settings)
         let width = max(1, settings.jobs)
@@ -135,7 +139,8 @@ public struct ScanRunner: Sendable {
                         return
                     }
                 }
-                group.addTask { processor.process(job) }
+                let watched = tracker.begin(fileID: job.fileID, size: job.stamp.size)
+                group.addTask { processor.process(job, progress: watched) }
             }
             for _ in 0..<width { await startNext() }
             while let result = await group.next() {
@@ -153,21 +158,26 @@ public struct ScanRunner: Sendable {
                         scan.filesProcessed += 1
                         if outcome.state == .failed { scan.filesFailed += 1 }
                         if outcome.state == .skipped { scan.filesSkipped += 1 }
-                        state.record(state: outcome.state, bytes: outcome.size ?? 0, frames: outcome.frames.count)
+                        let committed = outcome
+                        tracker.end(fileID: committed.fileID) {
+                            $0.record(state: committed.state, bytes: committed.size ?? 0, frames: committed.frames.count)
+                        }
                     case .unchanged(let id, let hashedAt):
                         try await store.markVerified(fileID: id, hashedAt: hashedAt)
                         scan.filesUnchanged += 1
-                        state.unchanged += 1
-                        state.totalFiles -= 1
-                        state.totalBytes -= stamps[id]?.size ?? 0
-                    case .abandoned:
-                        break
+                        let size = stamps[id]?.size ?? 0
+                        tracker.end(fileID: id) {
+                            $0.unchanged += 1
+                            $0.totalFiles -= 1
+                            $0.totalBytes -= size
+                        }
+                    case .abandoned(let id):
+                        tracker.end(fileID: id) { _ in }
                     }
                 } catch {
                     if storeFailure == nil { storeFailure = error }
                     group.cancelAll()
                 }
-                progress(state)
                 await startNext()
             }
         }

@@ -38,11 +38,13 @@ public enum VideoHasher {
 
     /// `hashWithRegions(path:…)` for a file already open (the descriptor its custody hashes
     /// were read from), its first `length` bytes, within `deadline`.
+    /// `onOpen` is told the media facts once the file is open, before the first frame.
     public static func hashWithRegions(file: EvidenceFile, length: Int64, options: DecodeOptions, deadline: Deadline, regions: Bool,
-                                       regionHashing: RegionHashing = RegionHashing(),
+                                       regionHashing: RegionHashing = RegionHashing(), onOpen: (MediaInfo) -> Void = { _ in },
                                        _ body: (FrameHash) throws -> Void = { _ in }) throws -> VideoHashes {
-        try hashWithRegions(reader: VideoReader(file: file, length: length, options: options, deadline: deadline), regions: regions,
-                            regionHashing: regionHashing, body)
+        let reader = try VideoReader(file: file, length: length, options: options, deadline: deadline)
+        onOpen(reader.info)
+        return try hashWithRegions(reader: reader, regions: regions, regionHashing: regionHashing, body)
     }
 
     static func hashWithRegions(reader: VideoReader, regions: Bool, regionHashing: RegionHashing,

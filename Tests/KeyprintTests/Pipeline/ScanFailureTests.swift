@@ -98,3 +98,34 @@ import Testing
         #expect(try await store.files(collection: "case").first?.state == .done)
     }
 }
+
+/// Progress inside a file (issue #14, defect 12): one long file shows frames and bytes before it
+/// is committed.
+@Suite struct InFlightProgressTests {
+    final class Recorder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [ScanProgress] = []
+        func add(_ p: ScanProgress) { lock.withLock { seen.append(p) } }
+        var all: [ScanProgress] { lock.withLock { seen } }
+    }
+
+    @Test func oneLongFileReportsFramesAndBytesBeforeItIsDone() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try TestVideos.make(root + "/long.mp4", variant: 0, seconds: 20)
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        var runner = ScanRunner(store: store)
+        runner.progressInterval = 0
+        let recorder = Recorder()
+        let request = ScanRequest(root: root, collection: "case", settings: ScanSettings(sampling: .allFrames, timeBudget: 120, jobs: 1),
+                                  commandLine: "test")
+        _ = try await runner.run(request) { recorder.add($0) }
+        let during = recorder.all.filter { $0.filesDone == 0 }
+        let size = try #require(try await store.files(collection: "case").first?.size)
+        #expect(during.contains { $0.frames > 0 && $0.bytesDone > 0 && $0.bytesDone < size }, "\(during.suffix(3))")
+        // Counts only grow, and the last report is the committed file.
+        #expect(zip(recorder.all, recorder.all.dropFirst()).allSatisfy { $0.frames <= $1.frames && $0.bytesDone <= $1.bytesDone })
+        #expect(recorder.all.last?.filesDone == 1 && recorder.all.last?.bytesDone == size && recorder.all.last?.frames == 500)
+    }
+}
