@@ -95,7 +95,12 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
                 self = .cannotReadOrWrite
             }
         case is MatchRunnerError: self = .usage
-        case is DecodeError, is ExportError: self = .cannotReadOrWrite
+        case let error as ExportError:
+            switch error {
+            case .notARegularFile, .notAFolder: self = .usage
+            case .io: self = .cannotReadOrWrite
+            }
+        case is DecodeError: self = .cannotReadOrWrite
         case is ScanInterrupted: self = .interrupted
         case let code as ExitCode:
             self = ExitStatus(rawValue: code.rawValue) ?? (code == .validationFailure ? .usage : .cannotReadOrWrite)
