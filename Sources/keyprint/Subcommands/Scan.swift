@@ -15,7 +15,9 @@ extension Keyprint {
             sampled frame. Each file is committed in one transaction, so a killed scan loses \
             nothing: run `keyprint resume --db CASE` (or the same scan again) to continue. \
             Unchanged files are not processed again; changed files are re-hashed and their frames \
-            replaced. Nothing under FOLDER is ever written, and a --db inside FOLDER is refused.
+            replaced. Nothing under FOLDER is ever written, and a --db inside FOLDER is refused \
+            (a --db that is a symbolic link counts where it points, even when its target does \
+            not exist yet: that is where SQLite would create the database).
 
             File states: done, failed (looked like a video but could not be processed; the reason \
             is recorded), skipped (not a video; what it looks like is recorded), pending, running.
