@@ -74,9 +74,13 @@ public enum TimelineCSV {
         return out
     }
 
-    /// Writes `document(rows)` to `url` atomically (a partial file never appears).
+    /// Writes `document(rows)` to `url` atomically (a partial file never appears; only a
+    /// regular file or a new path is replaced, see `AtomicFile`).
     public static func write(_ rows: [TimelineRow], to url: URL) throws {
-        try Data(document(rows).utf8).write(to: url, options: .atomic)
+        let folder = url.deletingLastPathComponent().path
+        guard let real = realpath(folder, nil) else { throw ExportError.io(path: url.path, operation: "realpath", code: errno) }
+        defer { free(real) }
+        try AtomicFile.write(document(rows), folder: String(cString: real), name: url.lastPathComponent)
     }
 
     /// The row's cells in `columns` order, before CSV encoding.

@@ -10,8 +10,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Renders `ScanProgress` on stderr: a live line rewritten in place on a terminal, plain
-/// lines every few seconds otherwise, nothing with `--quiet`.
+/// Renders `ScanProgress` on stderr: a live line rewritten in place (a carriage return, no
+/// escape sequences) when stderr is a terminal, plain lines every few seconds otherwise,
+/// nothing with `--quiet`.
 final class ProgressPrinter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "keyprint.progress")
     private var latest: ScanProgress?
@@ -59,7 +60,7 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        Terminal.diagnostic(text)
     }
 
     static func line(_ p: ScanProgress, now: Double) -> String {

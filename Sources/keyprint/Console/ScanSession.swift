@@ -9,15 +9,12 @@ import KeyprintStore
 /// shared by `scan` and `resume`.
 enum ScanSession {
     static func run(quiet: Bool, _ work: @escaping @Sendable (ScanRunner, @escaping @Sendable (ScanProgress) -> Void) async throws -> ScanSummary?,
-                    store: SQLiteCaseStore) async throws {
-        let lock: ScanLease
-        do { lock = try await store.acquireScanLock() } catch let error as StoreError {
-            Terminal.error(error.description)
-            throw ExitCode(2)
-        }
+                    database: CaseDatabase) async throws {
+        // Another scan of the same case: StoreError.locked, a usage error.
+        let lock = try await database.store.acquireScanLock()
         defer { lock.release() }
         let printer = ProgressPrinter(quiet: quiet)
-        let runner = ScanRunner(store: store)
+        let runner = ScanRunner(store: database.store)
         // Signals are caught before the work starts, so a Ctrl-C at any instant is handled.
         let cancellation = PendingCancellation()
         let monitor = InterruptMonitor { cancellation.cancel() }
@@ -30,51 +27,29 @@ enum ScanSession {
             printer.finish()
         } catch is ScanInterrupted {
             printer.finish()
-            Terminal.error("Interrupted. Resume with: keyprint resume --db \(shellQuoted(store.path))")
-            throw ExitCode(130)
-        } catch let error as StoreError {
+            throw CommandFailure(.interrupted, "Interrupted. Resume with: keyprint resume --db \(Terminal.shellQuoted(database.location))")
+        } catch {
             printer.finish()
-            Terminal.error(error.description)
-            throw ExitCode(3)
+            throw error
         }
         guard let summary else {
-            Terminal.out("Nothing to resume: the last scan in \(store.path) completed.")
+            try Terminal.out("Nothing to resume: the last scan in \(database.location) completed.")
             return
         }
-        report(summary)
-        if !summary.allVideosDone { throw ExitCode(1) }
+        try report(summary)
+        if !summary.allVideosDone { throw CommandFailure(.filesFailed) }
     }
 
-    static func report(_ summary: ScanSummary) {
+    static func report(_ summary: ScanSummary) throws {
         let s = summary.scan
         let counts = FileState.allCases.compactMap { state in summary.counts[state].map { "\(state.rawValue) \($0)" } }
-        Terminal.out("Collection \(Terminal.printable(s.collection)): \(counts.joined(separator: ", ")).")
-        Terminal.out("This run: \(s.filesSeen) found, \(s.filesProcessed) processed, \(s.filesUnchanged) unchanged, \(s.filesFailed) failed, \(s.filesSkipped) skipped.")
+        try Terminal.out("Collection \(Terminal.printable(s.collection)): \(counts.joined(separator: ", ")).")
+        try Terminal.out("This run: \(s.filesSeen) found, \(s.filesProcessed) processed, \(s.filesUnchanged) unchanged, \(s.filesFailed) failed, \(s.filesSkipped) skipped.")
         if !summary.failedFiles.isEmpty {
-            Terminal.out("Failed files:")
+            try Terminal.out("Failed files:")
             for file in summary.failedFiles {
-                Terminal.out("  \(Terminal.printable(file.relativePath)): \(Terminal.printable(file.error ?? "unknown error"))")
+                try Terminal.out("  \(Terminal.printable(file.relativePath)): \(Terminal.printable(file.error ?? "unknown error"))")
             }
-        }
-    }
-
-    static func shellQuoted(_ path: String) -> String {
-        let safe = path.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0) }
-        return safe ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
-    /// Opens the store for writing after refusing a database inside the evidence folder.
-    static func openStore(database: String, folder: String) throws -> SQLiteCaseStore {
-        do {
-            let db = try EvidencePaths.resolveDatabase(database)
-            try EvidencePaths.checkDatabase(db, outside: folder)
-            return try SQLiteCaseStore(path: db)
-        } catch let problem as EvidencePaths.Problem {
-            Terminal.error(problem.description)
-            throw ExitCode(2)
-        } catch let error as StoreError {
-            Terminal.error(error.description)
-            throw ExitCode(2)
         }
     }
 }

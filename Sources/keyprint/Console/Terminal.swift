@@ -1,13 +1,29 @@
 import Foundation
+import KeyprintExport
 
-/// Small helpers for what the executable prints.
+/// What the executable prints: data and results on stdout, messages on stderr, both through
+/// `write(2)` (`DescriptorWriter`), so that a full disk or a closed pipe is an error with a
+/// reason (exit status 3), never a crash. Nothing here writes terminal escape sequences.
 enum Terminal {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("keyprint: \(message)\n".utf8))
+    /// A line on stdout; throws `ExportError` when it cannot be written.
+    static func out(_ text: String) throws {
+        try DescriptorWriter.standardOutput.write(text + "\n")
     }
 
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    /// Text on stdout as it is.
+    static func write(_ text: String) throws {
+        try DescriptorWriter.standardOutput.write(text)
+    }
+
+    /// "keyprint: message" on stderr.
+    static func error(_ message: String) {
+        diagnostic("keyprint: \(message)\n")
+    }
+
+    /// Text on stderr as it is. A failure to write there is ignored: there is nowhere left to
+    /// say so, and the exit status still tells.
+    static func diagnostic(_ text: String) {
+        try? DescriptorWriter.standardError.write(text)
     }
 
     /// A path or message with control characters made visible (a newline in a file name
@@ -30,11 +46,14 @@ enum Terminal {
         return out
     }
 
+    /// A path quoted where a shell would need it.
+    static func shellQuoted(_ arg: String) -> String {
+        let safe = arg.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0) }
+        return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// The command line as typed, quoted where a shell would need it, for the audit trail.
     static var commandLine: String {
-        CommandLine.arguments.map { arg in
-            let safe = arg.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0) }
-            return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }.joined(separator: " ")
+        CommandLine.arguments.map(shellQuoted).joined(separator: " ")
     }
 }

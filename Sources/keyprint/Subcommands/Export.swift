@@ -5,7 +5,14 @@ extension Keyprint {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write data out of a case database.",
+            discussion: "Nothing is written inside an evidence folder the case scanned."
+                + ExitStatus.helpSection(ExitStatus.readingCommand),
             subcommands: [ExportTimeline.self, ExportFrames.self]
         )
+
+        /// `keyprint export` alone names nothing to export: a usage error.
+        func run() throws {
+            throw CommandFailure(.usage, "name what to export, timeline or frames; see `keyprint export --help`")
+        }
     }
 }

@@ -11,18 +11,25 @@ extension Keyprint {
             commandName: "frames",
             abstract: "Write every stored frame hash: one CSV, or one vPDQ text file per video.",
             discussion: """
-            CSV (RFC 4180): path,timestamp_s,quality,pdq_hex, one row per frame, ordered by path \
-            then frame. vPDQ: one <relative path with / replaced by __>.txt per video, lines \
-            frameNumber,quality,pdqHex,timestampSeconds. Output inside a scanned evidence folder is refused.
-            """
+            CSV (the default, RFC 4180): path,timestamp_s,quality,pdq_hex, one row per frame, \
+            ordered by path then frame; --output - writes it to standard output. vPDQ: one \
+            <relative path with / replaced by __>.txt per done video in --output-dir (created \
+            when missing; with several collections, one sub-folder per collection), lines \
+            frameNumber,quality,pdqHex,timestampSeconds. A name longer than 255 bytes keeps its \
+            start, then ~ and 16 hex digits of a hash of the whole relative path.
+
+            Every file is written atomically (a temporary file in the same folder, renamed when \
+            complete), and only over a regular file. Refused: an output inside any evidence \
+            folder the case scanned; an --output that is a symbolic link, a device, a FIFO or a \
+            folder; an --output-dir that is a symbolic link or not a folder.
+            """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, vpdq }
 
-        @Option(name: .long, help: ArgumentHelp("The case database.", valueName: "CASE.sqlite"))
-        var db: String
+        @OptionGroup var database: CaseDatabaseOptions
 
-        @Option(name: .long, help: "csv (default) or vpdq.")
+        @Option(name: .long, help: "csv or vpdq.")
         var format: Format = .csv
 
         @Option(name: .long, help: ArgumentHelp("The CSV file to write (- for standard output).", valueName: "FILE"))
@@ -31,7 +38,7 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("The folder for vPDQ files.", valueName: "DIR"))
         var outputDir: String?
 
-        @Option(name: .long, help: "Only this collection.")
+        @Option(name: .long, help: "Only this collection (default: every collection).")
         var collection: String?
 
         func validate() throws {
@@ -42,38 +49,23 @@ extension Keyprint {
         }
 
         func run() async throws {
-            let store: SQLiteCaseStore
-            do { store = try SQLiteCaseStore(path: db, create: false, readOnly: true) } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(2)
-            }
-            let target = format == .csv ? output! : outputDir!
-            if target != "-" {
-                do {
-                    let resolved = try EvidencePaths.resolveDatabase(target)
-                    for root in Set(try await store.scans().map(\.root)) { try EvidencePaths.checkDatabase(resolved, outside: root) }
-                } catch let problem as EvidencePaths.Problem {
-                    Terminal.error(problem.description.replacingOccurrences(of: "the case database", with: "the export"))
-                    throw ExitCode(2)
-                }
-            }
-            let exporter = FramesExporter(store: store)
-            switch format {
-            case .csv:
-                if target == "-" {
-                    try await exporter.writeCSV(collection: collection) { FileHandle.standardOutput.write(Data($0.utf8)) }
-                } else {
-                    guard FileManager.default.createFile(atPath: target, contents: nil), let handle = FileHandle(forWritingAtPath: target) else {
-                        Terminal.error("cannot write \(target)")
-                        throw ExitCode(2)
-                    }
-                    defer { try? handle.close() }
-                    let rows = try await exporter.writeCSV(collection: collection) { handle.write(Data($0.utf8)) }
-                    FileHandle.standardError.write(Data("keyprint: wrote \(rows) frame rows to \(target)\n".utf8))
-                }
-            case .vpdq:
-                let files = try await exporter.writeVPDQ(collection: collection, directory: target)
-                FileHandle.standardError.write(Data("keyprint: wrote \(files.count) vPDQ files to \(target)\n".utf8))
+            let opened = try database.open(.read)
+            let exporter = FramesExporter(store: opened.store)
+            switch (format, output, outputDir) {
+            case (.csv, "-", _):
+                try await exporter.writeCSV(collection: collection) { try Terminal.write($0) }
+            case (.csv, let path?, _):
+                let target = try await opened.outputFile(path)
+                let file = try AtomicFile(folder: target.folder, name: target.name)
+                let rows = try await exporter.writeCSV(collection: collection) { try file.write($0) }
+                try file.commit()
+                Terminal.error("wrote \(rows) frame rows to \(path)")
+            case (.vpdq, _, let path?):
+                let folder = try await opened.outputFolder(path)
+                let files = try await exporter.writeVPDQ(collection: collection, directory: folder)
+                Terminal.error("wrote \(files.count) vPDQ files to \(path)")
+            default:
+                throw CommandFailure(.usage, "--format \(format.rawValue) needs --output FILE or --output-dir DIR")
             }
         }
     }

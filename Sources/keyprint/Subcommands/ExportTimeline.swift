@@ -21,52 +21,35 @@ extension Keyprint {
             container creation time + query_start_s, or its modification time + query_start_s when it \
             has none (timestamp_desc says which). Every stored comparison is written (run \
             `keyprint match` first). RFC 4180; cells a spreadsheet would execute get a leading \
-            apostrophe. Output inside a scanned evidence folder is refused.
-            """
+            apostrophe.
+
+            --output: - for standard output, else a new file or a regular file, replaced \
+            atomically (a temporary file in the same folder, renamed when complete). Refused: a \
+            path inside any evidence folder the case scanned, a symbolic link, a device, a FIFO, \
+            a folder, the case database itself.
+            """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
-        @Option(name: .long, help: ArgumentHelp("The case database.", valueName: "CASE.sqlite"))
-        var db: String
+        @OptionGroup var database: CaseDatabaseOptions
 
         @Option(name: .long, help: ArgumentHelp("The CSV file to write (- for standard output).", valueName: "TIMELINE.csv"))
         var output: String
 
         func run() async throws {
-            let store: SQLiteCaseStore
-            do { store = try SQLiteCaseStore(path: db, create: false, readOnly: true) } catch let error as StoreError {
-                Terminal.error(error.description)
-                if case .noDatabase = error { throw ExitCode(2) }
-                throw ExitCode(3)
+            let opened = try database.open(.read)
+            let db = database.db
+            let target = output == "-" ? nil : try await opened.outputFile(output)
+            if let sqlite = opened.store as? SQLiteCaseStore, !(try await sqlite.appliedMigrations().contains("v3-matches")) {
+                throw CommandFailure(.usage, "no match results in \(db); run `keyprint match --db \(Terminal.shellQuoted(db))` first")
             }
-            do {
-                if output != "-" {
-                    let resolved = try EvidencePaths.resolveDatabase(output)
-                    for root in Set(try await store.scans().map(\.root)) { try EvidencePaths.checkDatabase(resolved, outside: root) }
-                }
-            } catch let problem as EvidencePaths.Problem {
-                Terminal.error(problem.description.replacingOccurrences(of: "the case database", with: "the export"))
-                throw ExitCode(2)
+            let rows = try await TimelineExporter(store: opened.store).rows()
+            let document = TimelineCSV.document(rows)
+            guard let target else {
+                try Terminal.write(document)
+                return
             }
-            let rows: [TimelineRow]
-            do {
-                guard try await store.appliedMigrations().contains("v3-matches") else {
-                    Terminal.error("no match results in \(db); run `keyprint match --db \(db)` first")
-                    throw ExitCode(2)
-                }
-                rows = try await TimelineExporter(store: store).rows()
-            } catch let error as StoreError {
-                Terminal.error(error.description)
-                throw ExitCode(3)
-            }
-            if output == "-" {
-                FileHandle.standardOutput.write(Data(TimelineCSV.document(rows).utf8))
-            } else {
-                do { try TimelineCSV.write(rows, to: URL(fileURLWithPath: output)) } catch {
-                    Terminal.error("cannot write \(output): \(error.localizedDescription)")
-                    throw ExitCode(2)
-                }
-                FileHandle.standardError.write(Data("keyprint: wrote \(rows.count) segment rows to \(output)\n".utf8))
-            }
+            try AtomicFile.write(document, folder: target.folder, name: target.name)
+            Terminal.error("wrote \(rows.count) segment rows to \(output)")
         }
     }
 }

@@ -13,7 +13,11 @@ extension Keyprint {
             discussion: """
             One line per sampled frame: frameNumber,quality,pdqHex,timestampSeconds
             frameNumber counts decoded frames from 0; timestamps are presentation times in \
-            seconds from the stream start (3 decimals). An image prints one line.
+            seconds from the stream start (3 decimals). An image prints one line. Default: one \
+            frame per second, no time limit. Nothing is stored.
+            """ + ExitStatus.helpSection([.success, .usage, .cannotReadOrWrite]) + """
+
+            3 also when the file cannot be decoded (the lines hashed before the failure are printed).
             """
         )
 
@@ -33,28 +37,40 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("Give up on the file after S seconds.", valueName: "S"))
         var timeout: Double?
 
-        func run() throws {
-            var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout, exactVPDQLuma: luma.exact)
-            if let lumaSize {
+        /// The --luma-size value, parsed.
+        private var lumaDimensions: (Int, Int)? {
+            get throws {
+                guard let lumaSize else { return nil }
                 let parts = lumaSize.split(separator: "x").compactMap { Int($0) }
                 guard parts.count == 2, parts[0] >= 64, parts[1] >= 64 else { throw ValidationError("--luma-size takes WIDTHxHEIGHT, each at least 64") }
-                options.lumaSize = (parts[0], parts[1])
+                return (parts[0], parts[1])
             }
-            let output = FileHandle.standardOutput
+        }
+
+        func validate() throws {
+            if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout takes a positive number of seconds.") }
+            _ = try lumaDimensions
+        }
+
+        func run() throws {
+            var options = DecodeOptions(sampling: sampling.mode, timeBudget: timeout, exactVPDQLuma: luma.exact)
+            if let size = try lumaDimensions { options.lumaSize = size }
             var buffer = ""
             do {
                 try VideoHasher.hash(path: file, options: options) { frame in
                     buffer += frame.vpdqLine
                     if mirror { buffer += "," + frame.mirrorHash.hex }
                     buffer += "\n"
-                    if buffer.utf8.count > 1 << 16 { output.write(Data(buffer.utf8)); buffer = "" }
+                    if buffer.utf8.count > 1 << 16 {
+                        try Terminal.write(buffer)
+                        buffer = ""
+                    }
                 }
             } catch let error as DecodeError {
-                output.write(Data(buffer.utf8))
-                FileHandle.standardError.write(Data("keyprint: \(file): \(error)\n".utf8))
-                throw ExitCode(3)
+                try Terminal.write(buffer)
+                throw CommandFailure(.cannotReadOrWrite, "\(file): \(error)")
             }
-            output.write(Data(buffer.utf8))
+            try Terminal.write(buffer)
         }
     }
 }

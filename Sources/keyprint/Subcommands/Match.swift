@@ -33,13 +33,13 @@ extension Keyprint {
             their mean_distance is the sum of the two links' (an upper bound). \
             --no-derived-links turns this off.
 
-            Exit status: 0 done (also when nothing links); 2 usage error (no database, unknown \
-            collection); 3 the case database failed.
-            """
+            Defaults: --threshold 31, --min-duration 3, --jobs = the number of cores, derived \
+            links on. While a scan of the same case runs, the results cover only the files it has \
+            done so far: a warning on stderr says so.
+            """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
-        @Option(name: .long, help: ArgumentHelp("The case database.", valueName: "CASE.sqlite"))
-        var db: String
+        @OptionGroup var database: CaseDatabaseOptions
 
         @Option(name: .long, help: ArgumentHelp("Only files of this collection as queries.", valueName: "COLLECTION"))
         var query: String?
@@ -69,12 +69,9 @@ extension Keyprint {
         }
 
         func run() async throws {
-            let store: SQLiteCaseStore
-            do { store = try SQLiteCaseStore(path: db, create: false) } catch let error as StoreError {
-                Terminal.error(error.description)
-                if case .noDatabase = error { throw ExitCode(2) }
-                throw ExitCode(3)
-            }
+            let store = try database.open(.write).store
+            let db = database.db
+            try await Self.warnIfAScanRuns(store)
             var settings = MatchSettings()
             settings.thresholdBits = threshold
             settings.minDuration = minDuration
@@ -82,35 +79,39 @@ extension Keyprint {
             let request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine)
             let showProgress = !quiet
-            let summary: MatchSummary
-            do {
-                summary = try await MatchRunner(store: store).run(request) { done, total in
-                    if showProgress && total > 0 && (done == total || done % 10 == 0) {
-                        FileHandle.standardError.write(Data("keyprint: matched \(done)/\(total) query files\n".utf8))
-                    }
+            let summary = try await MatchRunner(store: store).run(request) { done, total in
+                if showProgress && total > 0 && (done == total || done % 10 == 0) {
+                    Terminal.error("matched \(done)/\(total) query files")
                 }
-            } catch let error as MatchRunnerError {
-                Terminal.error(error.description)
-                throw ExitCode(2)
-            } catch let error as StoreError {
-                Terminal.error(error.description)
-                throw ExitCode(3)
             }
             var names: [Int64: String] = [:]
             for file in try await store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
-            Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
+            try Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
                          + "(threshold \(threshold) bits, min duration \(minDuration) s).")
             let derived = summary.derivedPairs > 0 ? " (\(summary.derivedPairs) only through a third file)" : ""
-            Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files\(derived); stored as match run #\(summary.run.id).")
-            if !summary.segments.isEmpty { Terminal.out("Top links:") }
+            try Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files\(derived); stored as match run #\(summary.run.id).")
+            if !summary.segments.isEmpty { try Terminal.out("Top links:") }
             for s in summary.segments.prefix(10) {
                 let q = Terminal.printable(names[s.queryVideoID] ?? "#\(s.queryVideoID)")
                 let r = Terminal.printable(names[s.referenceVideoID] ?? "#\(s.referenceVideoID)")
                 let via = s.via.map { "  via " + Terminal.printable(names[$0] ?? "#\($0)") } ?? ""
-                Terminal.out("  \(q) \(span(s.queryStart, s.queryEnd)) ↔ \(r) \(span(s.referenceStart, s.referenceEnd))  "
+                try Terminal.out("  \(q) \(span(s.queryStart, s.queryEnd)) ↔ \(r) \(span(s.referenceStart, s.referenceEnd))  "
                              + "\(s.transform.rawValue)  score \(String(format: "%.1f", s.score))\(via)")
             }
-            Terminal.out("Write the timeline: keyprint export timeline --db \(db) --output TIMELINE.csv")
+            try Terminal.out("Write the timeline: keyprint export timeline --db \(db) --output TIMELINE.csv")
+        }
+
+        /// A running scan holds the case's scan lock: taking it (and giving it back at once)
+        /// fails then, and the results will cover only the files it has committed.
+        static func warnIfAScanRuns(_ store: any CaseStore) async throws {
+            do {
+                try await store.acquireScanLock().release()
+            } catch StoreError.locked(path: _) {
+                Terminal.error("warning: a scan of this case database is running; these results cover only the files it has "
+                               + "done so far. Run `keyprint match` again when it has finished.")
+            } catch {
+                // The lock could not be checked (say, a read-only file system): nothing to warn about.
+            }
         }
 
         private func span(_ a: Double, _ b: Double) -> String { String(format: "%.1f–%.1f s", a, b) }

@@ -11,13 +11,15 @@ extension Keyprint {
             abstract: "Continue the last unfinished scan of a case database with the settings it recorded.",
             discussion: """
             Files left running by a killed scan are processed again from the start; files already \
-            committed are kept. The result is the same as that of an uninterrupted scan.
-            Exit status: as for `keyprint scan`; 0 also when there is nothing to resume.
+            committed are kept. The result is the same as that of an uninterrupted scan. The \
+            evidence folder is the one the scan recorded; a --db inside it is refused, as by scan.
+            """ + ExitStatus.helpSection(ExitStatus.scanningCommand) + """
+
+            0 also when there is nothing to resume; 2 also when no scan has started in the database.
             """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The case database.", valueName: "CASE.sqlite"))
-        var db: String
+        @OptionGroup var database: CaseDatabaseOptions
 
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
@@ -25,31 +27,25 @@ extension Keyprint {
         func run() async throws {
             let last: ScanRecord?
             do {
-                let store = try SQLiteCaseStore(path: db, create: false)
+                let store = try database.open(.read).store
                 if try await store.scans().isEmpty {
-                    Terminal.error("no scan has started in \(db); run `keyprint scan FOLDER --db \(db)`")
-                    throw ExitCode(2)
+                    let db = Terminal.shellQuoted(database.db)
+                    throw CommandFailure(.usage, "no scan has started in \(database.db); run `keyprint scan FOLDER --db \(db)`")
                 }
                 last = try await store.lastUnfinishedScan()
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(2)
             }
             guard let last else {
-                Terminal.out("Nothing to resume: the last scan in \(db) completed.")
+                try Terminal.out("Nothing to resume: the last scan in \(database.db) completed.")
                 return
             }
             let root: String
             do { root = try EvidencePaths.resolveFolder(last.root) } catch {
-                Terminal.error("cannot resume: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(ExitStatus(for: error), "cannot resume: \(error.description)")
             }
-            let store = try ScanSession.openStore(database: db, folder: root)
+            let opened = try database.open(.write, outside: root)
             let commandLine = Terminal.commandLine
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.resume(commandLine: commandLine, progress: progress) },
-                                      store: store)
+                                      database: opened)
         }
     }
 }

@@ -15,20 +15,22 @@ extension Keyprint {
             sampled frame. Each file is committed in one transaction, so a killed scan loses \
             nothing: run `keyprint resume --db CASE` (or the same scan again) to continue. \
             Unchanged files are not processed again; changed files are re-hashed and their frames \
-            replaced. Nothing under FOLDER is ever written, and a --db inside FOLDER is refused.
+            replaced. Nothing under FOLDER is ever written, and a --db inside FOLDER is refused \
+            (a --db that is a symbolic link counts where it points, even when its target does \
+            not exist yet: that is where SQLite would create the database).
 
             File states: done, failed (looked like a video but could not be processed; the reason \
             is recorded), skipped (not a video; what it looks like is recorded), pending, running.
-            Exit status: 0 every video done; 1 some files failed (see `keyprint status`); \
-            2 usage error; 3 the case database failed; 130 interrupted.
-            """
+
+            Defaults: one frame per second, --jobs = the number of cores, 600 s per file, region \
+            hashes on, the collection named after the folder.
+            """ + ExitStatus.helpSection(ExitStatus.scanningCommand)
         )
 
         @Argument(help: "The evidence folder.")
         var folder: String
 
-        @Option(name: .long, help: ArgumentHelp("The case database (SQLite); created when missing.", valueName: "CASE.sqlite"))
-        var db: String
+        @OptionGroup var database: CaseDatabaseOptions
 
         @Option(name: .long, help: "Collection name (default: the folder's name).")
         var collection: String?
@@ -57,18 +59,14 @@ extension Keyprint {
         }
 
         func run() async throws {
-            let root: String
-            do { root = try EvidencePaths.resolveFolder(folder) } catch {
-                Terminal.error(error.description)
-                throw ExitCode(2)
-            }
-            let store = try ScanSession.openStore(database: db, folder: root)
+            let root = try EvidencePaths.resolveFolder(folder)
+            let opened = try database.open(.create, outside: root)
             let settings = ScanSettings(sampling: sampling.mode, timeBudget: timeoutPerFile,
                                         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions,
                                         exactVPDQLuma: luma.exact)
             let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
             let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
-            try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, store: store)
+            try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, database: opened)
         }
     }
 }

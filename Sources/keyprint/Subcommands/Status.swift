@@ -10,46 +10,46 @@ extension Keyprint {
         static let configuration = CommandConfiguration(
             abstract: "Show how far the scans of a case database got, per collection and state.",
             discussion: """
+            Prints each collection's file count per state (done, failed, skipped, pending, \
+            running), every failed file with its reason, and how the last scan ended. The \
+            database is only read, also while a scan runs.
+
             With --json prints {"files":[{"path","collection","state","error","frames","duration_s",\
             "size","md5","sha1","sha256"}…]}; state is pending, running, done, failed or skipped.
-            """
+            """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
-        @Option(name: .long, help: ArgumentHelp("The case database.", valueName: "CASE.sqlite"))
-        var db: String
+        @OptionGroup var database: CaseDatabaseOptions
 
         @Flag(name: .long, help: "Print a JSON document of every file instead.")
         var json = false
 
         func run() async throws {
-            let store: SQLiteCaseStore
-            do { store = try SQLiteCaseStore(path: db, create: false, readOnly: true) } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(2)
-            }
+            let store = try database.open(.read).store
+            let db = database.db
             let files = try await store.files(collection: nil)
             if json {
-                Terminal.out(try StatusDocument(files: files).json())
+                try Terminal.out(try StatusDocument(files: files).json())
                 return
             }
             let counts = try await store.stateCounts()
             let collections = Array(Set(counts.map(\.collection))).sorted()
-            if collections.isEmpty { Terminal.out("No files recorded in \(db).") }
+            if collections.isEmpty { try Terminal.out("No files recorded in \(db).") }
             for collection in collections {
                 let mine = counts.filter { $0.collection == collection }
                 let total = mine.reduce(0) { $0 + $1.count }
                 let parts = FileState.allCases.compactMap { state in mine.first { $0.state == state }.map { "\(state.rawValue) \($0.count)" } }
-                Terminal.out("\(Terminal.printable(collection)): \(total) files — \(parts.joined(separator: ", "))")
+                try Terminal.out("\(Terminal.printable(collection)): \(total) files — \(parts.joined(separator: ", "))")
                 let failed = files.filter { $0.collection == collection && $0.state == .failed }
                 if !failed.isEmpty {
-                    Terminal.out("  failed:")
-                    for file in failed { Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.error ?? ""))") }
+                    try Terminal.out("  failed:")
+                    for file in failed { try Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.error ?? ""))") }
                 }
             }
             if let last = try await store.scans().last {
                 let ended = last.outcome.map(\.rawValue) ?? "unfinished (killed, or still running)"
                 let hint = last.isFinished ? "" : "; continue with `keyprint resume --db \(db)`"
-                Terminal.out("Last scan #\(last.id) of \(Terminal.printable(last.collection)): \(ended)\(hint)")
+                try Terminal.out("Last scan #\(last.id) of \(Terminal.printable(last.collection)): \(ended)\(hint)")
             }
         }
     }

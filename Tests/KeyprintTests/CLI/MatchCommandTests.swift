@@ -193,8 +193,9 @@ import Testing
 
     @Test func usageErrorsAndTheEvidenceFolderAreRefused() async throws {
         let fixture = try Self.fixture()
+        // A missing database cannot be read: 3 in every command (README's exit-status table).
         let missing = try KeyprintBinary.run(["match", "--db", fixture.folder.path + "/nope.sqlite"])
-        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.status == 3, "\(missing.stderr)")
         let unknown = try KeyprintBinary.run(["match", "--db", fixture.database, "--query", "no-such-collection"])
         #expect(unknown.status == 2 && unknown.stderr.contains("no-such-collection"), "\(unknown.stderr)")
         let inside = Self.samplesRoot + "/timeline.csv"

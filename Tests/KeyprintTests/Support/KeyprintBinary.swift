@@ -22,6 +22,8 @@ enum KeyprintBinary {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// True when a signal ended the process (a trap, say) instead of an exit.
+        var signalled = false
     }
 
     /// Runs keyprint to completion.
@@ -31,7 +33,27 @@ enum KeyprintBinary {
         let err = process.err.fileHandleForReading.readDataToEndOfFile()
         process.process.waitUntilExit()
         return Run(status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: err, as: UTF8.self))
+                   stderr: String(decoding: err, as: UTF8.self), signalled: process.process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Runs keyprint with its stdout going to the file at `standardOutputPath` (`/dev/full`,
+    /// say) instead of a pipe; `stdout` of the result is empty.
+    static func run(_ arguments: [String], standardOutputPath: String) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try require())
+        process.arguments = arguments
+        guard let output = FileHandle(forWritingAtPath: standardOutputPath) else {
+            throw TestToolError(message: "cannot open \(standardOutputPath) for writing")
+        }
+        defer { try? output.close() }
+        let err = Pipe()
+        process.standardOutput = output
+        process.standardError = err
+        try process.run()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: "", stderr: String(decoding: errors, as: UTF8.self),
+                   signalled: process.terminationReason == .uncaughtSignal)
     }
 
     struct Launched {
