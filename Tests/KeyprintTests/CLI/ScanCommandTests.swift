@@ -157,26 +157,7 @@ import Testing
     }
 
     @Test func ctrlCStopsCleanlyAndPrintsTheResumeCommand() async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
-        for i in 0..<4 { try TestVideos.make(root + "/v\(i).mp4", variant: i, seconds: 6) }
-        let database = folder.path + "/case.sqlite"
-        let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "1", "--all-frames", "--quiet"])
-        defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
-        while launched.process.isRunning && CLIFixtures.doneCount(database) < 1 { usleep(20_000) }
-        try #require(launched.process.isRunning, "the scan finished before it could be interrupted")
-        kill(launched.process.processIdentifier, SIGINT)
-        let err = String(decoding: launched.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        launched.process.waitUntilExit()
-        #expect(launched.process.terminationStatus == 130)
-        #expect(err.contains("Interrupted. Resume with: keyprint resume --db \(database)"))
-        let store = try SQLiteCaseStore(path: database, create: false, readOnly: true)
-        #expect(try await store.scans().last?.outcome == .interrupted)
-        #expect(try await store.files(collection: nil).allSatisfy { $0.state == .done || $0.state == .pending })
-        let resumed = try KeyprintBinary.run(["resume", "--db", database, "--quiet"])
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(try await store.stateCounts() == [StateCount(collection: "evidence", state: .done, count: 4)])
+        try await CLIFixtures.stopsCleanlyAndResumes(after: SIGINT)
     }
 
     @Test func aFileOverItsTimeBudgetFailsAndTheBatchGoesOn() async throws {

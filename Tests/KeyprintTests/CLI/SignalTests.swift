@@ -44,23 +44,6 @@ import Glibc
     }
 
     @Test func sigtermStopsAScanLikeCtrlCAndResumeCompletesIt() async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
-        for i in 0..<4 { try TestVideos.make(root + "/v\(i).mp4", variant: i, seconds: 6) }
-        let database = folder.path + "/case.sqlite"
-        let launched = try KeyprintBinary.launch(["scan", root, "--db", database, "--jobs", "1", "--all-frames", "--quiet"])
-        defer { if launched.process.isRunning { kill(launched.process.processIdentifier, SIGKILL) } }
-        while launched.process.isRunning && CLIFixtures.doneCount(database) < 1 { usleep(20_000) }
-        try #require(launched.process.isRunning, "the scan finished before it could be stopped")
-        kill(launched.process.processIdentifier, SIGTERM)
-        #expect(Self.waitForExit(launched.process, seconds: 30), "the first SIGTERM did not stop the scan")
-        #expect(launched.process.terminationStatus == 130)
-        let store = try SQLiteCaseStore(path: database, mode: .readOnly)
-        #expect(try await store.scans().last?.outcome == .interrupted)
-        #expect(try await store.files(collection: nil).allSatisfy { $0.state == .done || $0.state == .pending })
-        let resumed = try KeyprintBinary.run(["resume", "--db", database, "--quiet"])
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(try await store.stateCounts() == [StateCount(collection: "evidence", state: .done, count: 4)])
+        try await CLIFixtures.stopsCleanlyAndResumes(after: SIGTERM)
     }
 }
