@@ -19,9 +19,9 @@ import Testing
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/b/inner", withIntermediateDirectories: true)
         for name in ["Z.txt", "a.txt", "b/inner/deep.bin", "b/x.mp4", "é\nnewline.mp4"] {
-            fm.createFile(atPath: root + "/" + name, contents: Data(name.utf8))
+            #expect(fm.createFile(atPath: root + "/" + name, contents: Data(name.utf8)))
         }
-        fm.createFile(atPath: outside.path + "/secret", contents: Data("x".utf8))
+        #expect(fm.createFile(atPath: outside.path + "/secret", contents: Data("x".utf8)))
         try fm.createSymbolicLink(atPath: root + "/loop", withDestinationPath: "loop")
         try fm.createSymbolicLink(atPath: root + "/b/up", withDestinationPath: "..")
         try fm.createSymbolicLink(atPath: root + "/escape", withDestinationPath: outside.path + "/secret")
