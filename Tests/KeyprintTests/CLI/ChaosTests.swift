@@ -37,7 +37,8 @@ import Testing
     }
 
     /// Everything a scan leaves that must not depend on interruptions, by relative path: the
-    /// file's state, error, size, time, custody digests, hashing key, media facts, frame counts,
+    /// file's state, error, warning, retry rule, size, time, custody digests, hashing key, media
+    /// facts, frame counts,
     /// and every stored row of its frames, region frames, picture frames and shots. Row ids,
     /// file ids and times of processing are left out (they differ between runs by design).
     struct CaseContents: Equatable {
@@ -65,6 +66,7 @@ import Testing
                 contents.files[key] = "\(file.state.rawValue) error=\(file.error ?? "-") size=\(file.size.map(String.init) ?? "-")"
                     + " mtime=\(file.mtimeNanoseconds.map(String.init) ?? "-") \(digests) key=\(file.hashingKey ?? "-")"
                     + " media=\(file.media.map { "\($0)" } ?? "-") frames=\(file.frameCount) decoded=\(file.decodedFrames.map(String.init) ?? "-")"
+                    + " warning=\(file.warning ?? "-") retry=\(file.retry) root=\(file.root)"
                 // In stored order: a duplicate or a reordering is a difference.
                 contents.frames[key] = try await store.frames(fileID: file.id).map(row)
             }
