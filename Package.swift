@@ -8,6 +8,7 @@ import PackageDescription
 //                 ← KeyprintIndex ← KeyprintMatch
 //                 ← KeyprintStore (+ GRDB)  ← KeyprintExport
 //   KeyprintPipeline (all of the above + swift-crypto) ← keyprint (+ ArgumentParser)
+//                                                     ← KeyprintBench, KeyprintFuzz
 //
 // CFFmpeg is reachable only through KeyprintDecode, GRDB only through KeyprintStore.
 
@@ -21,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "keyprint", targets: ["keyprint"]),
         .executable(name: "keyprint-bench", targets: ["KeyprintBench"]),
+        .executable(name: "keyprint-fuzz", targets: ["KeyprintFuzz"]),
         .library(name: "KeyprintPipeline", targets: ["KeyprintPipeline"]),
     ],
     dependencies: [
@@ -72,6 +74,17 @@ let package = Package(
             name: "KeyprintBench",
             dependencies: ["KeyprintPipeline"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // libFuzzer's LLVMFuzzerRunDriver, declared only (header, no library): KeyprintFuzz
+        // calls it in the fuzz build, where -sanitize=fuzzer links libFuzzer.
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        // The fuzz harness over FileProcessor.process (scripts/fuzz builds it with libFuzzer:
+        // -sanitize=fuzzer -DKEYPRINT_FUZZ in .build-fuzz); the normal build is a replayer of
+        // saved inputs through the same checks.
+        .executableTarget(
+            name: "KeyprintFuzz",
+            dependencies: ["KeyprintPipeline", "KeyprintStore", "KeyprintModel", "CLibFuzzer"],
+            swiftSettings: optimisedInDebug
         ),
         .testTarget(
             name: "KeyprintTests",
