@@ -19,6 +19,9 @@ struct SamplingPolicy {
     private var interval: IntervalSampler?
     private var exactSubset: IntervalSampler?
     private var skipper: NonReferenceSkipper?
+    /// The number given to the previous output frame: numbers only ever grow, even where a
+    /// damaged stream's timestamps would give two frames the same count.
+    private var lastIndex = -1
 
     /// What the decode loop does with one decoded frame that is a sample.
     struct Sample: Equatable {
@@ -55,6 +58,10 @@ struct SamplingPolicy {
         var index = decodedIndex
         // The skipper sees every output frame, sample or not, to keep its numbering.
         if let counted = skipper?.frameIndex(presentationTimestamp: presentationTimestamp) { index = counted }
+        // Packet timestamps out of order (a damaged file) can repeat a count; a good stream's
+        // counts already grow by at least one a frame, so this changes nothing there.
+        index = max(index, lastIndex + 1)
+        lastIndex = index
         if mode == .keyframes && !isKeyFrame { return nil }
         if interval != nil && !interval!.accepts(time: time) { return nil }
         let exact = exactEverywhere || exactSubset?.accepts(time: time) == true

@@ -129,3 +129,31 @@ import Testing
         #expect(recorder.all.last?.filesDone == 1 && recorder.all.last?.bytesDone == size && recorder.all.last?.frames == 500)
     }
 }
+
+/// The fuzzer's first finding (docs/robustness.md): six bytes changed in
+/// `samples/reuploads/call-c-letterbox-blur.mp4` gave five sampled frames one frame number, and
+/// the file could not be stored. Frame numbers now only grow.
+@Suite struct FuzzFindingTests {
+    static func finding1(into path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: TestPaths.samples.appendingPathComponent("reuploads/call-c-letterbox-blur.mp4")))
+        for (offset, value) in [(65933, 0o142), (79256, 0o246), (79257, 0o155), (83350, 0o377), (83351, 0o377), (83352, 0o376)] {
+            bytes[offset] = UInt8(value)
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func damagedTimestampsStillGiveGrowingFrameNumbers() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try Self.finding1(into: root + "/finding1.mp4")
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        let request = ScanRequest(root: root, collection: "case", settings: ScanSettings(sampling: .defaultInterval, timeBudget: 60, jobs: 1),
+                                  commandLine: "test")
+        _ = try await ScanRunner(store: store).run(request)
+        let file = try #require(try await store.files(collection: "case").first)
+        #expect(file.state == .done, "\(file.error ?? "")")
+        let indexes = try await store.frames(fileID: file.id).map(\.index)
+        #expect(indexes.count >= 5 && zip(indexes, indexes.dropFirst()).allSatisfy { $0 < $1 }, "\(indexes)")
+    }
+}
