@@ -70,4 +70,27 @@ import Glibc
         }
         #expect(Set(files.map(\.digests)).count == names.count)
     }
+
+    /// A name that spells an FFmpeg protocol (`concat:`, `subfile,…:`) is only a name: the file's
+    /// own bytes decide what it is, and its siblings are not read through it (issue #9).
+    @Test func aNameThatSpellsAProtocolOpensNothingElse() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try TestVideos.make(root + "/a.mp4", variant: 0, seconds: 2)
+        try TestVideos.make(root + "/b.mp4", variant: 1, seconds: 2)
+        let names = ["concat:a.mp4|b.mp4", "subfile,,start,0,end,0,,:a.mp4", "file:a.mp4"]
+        for name in names { #expect(FileManager.default.createFile(atPath: root + "/" + name, contents: Data("just notes\n".utf8))) }
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        let request = ScanRequest(root: root, collection: "case", settings: ScanSettings(sampling: .defaultInterval, timeBudget: 60, jobs: 1),
+                                  commandLine: "test")
+        _ = try await ScanRunner(store: store).run(request)
+        let files = Dictionary(uniqueKeysWithValues: try await store.files(collection: "case").map { ($0.relativePath, $0) })
+        for name in names {
+            // Named like a video (.mp4) but text: failed, as any text file named .mp4 is.
+            #expect(files[name]?.state == .failed && files[name]?.frameCount == 0, "\(name): \(String(describing: files[name]?.error))")
+            #expect(files[name]?.error?.contains("text") == true, "\(name): \(String(describing: files[name]?.error))")
+        }
+        #expect(files["a.mp4"]?.state == .done && files["b.mp4"]?.state == .done)
+    }
 }
