@@ -3,7 +3,7 @@ import KeyprintModel
 import KeyprintStore
 
 /// The machine-readable status of a case database:
-/// `{"files":[{"path","collection","state","error","frames","duration_s","size","md5","sha1","sha256"}…]}`.
+/// `{"files":[{"path","collection","state","error","warning","frames","duration_s","size","md5","sha1","sha256"}…]}`.
 /// Every key is always present; unknown values are `null`.
 public struct StatusDocument: Sendable, Encodable {
     public struct Entry: Sendable, Encodable, Equatable {
@@ -11,6 +11,8 @@ public struct StatusDocument: Sendable, Encodable {
         public var collection: String
         public var state: FileState
         public var error: String?
+        /// A done file's warnings (a decode that ended early), joined with "; ".
+        public var warning: String?
         public var frames: Int
         public var durationSeconds: Double?
         public var size: Int64?
@@ -19,12 +21,12 @@ public struct StatusDocument: Sendable, Encodable {
         public var sha256: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, collection, state, error, frames, size, md5, sha1, sha256
+            case path, collection, state, error, warning, frames, size, md5, sha1, sha256
             case durationSeconds = "duration_s"
         }
 
         public init(_ file: StoredFile) {
-            path = file.path; collection = file.collection; state = file.state; error = file.error
+            path = file.path; collection = file.collection; state = file.state; error = file.error; warning = file.warning
             frames = file.frameCount; durationSeconds = file.media?.duration; size = file.size
             md5 = file.digests?.md5; sha1 = file.digests?.sha1; sha256 = file.digests?.sha256
         }
@@ -35,6 +37,7 @@ public struct StatusDocument: Sendable, Encodable {
             try c.encode(collection, forKey: .collection)
             try c.encode(state, forKey: .state)
             try c.encode(error, forKey: .error)
+            try c.encode(warning, forKey: .warning)
             try c.encode(frames, forKey: .frames)
             try c.encode(durationSeconds, forKey: .durationSeconds)
             try c.encode(size, forKey: .size)

@@ -44,6 +44,7 @@ enum ScanSession {
         let s = summary.scan
         let counts = FileState.allCases.compactMap { state in summary.counts[state].map { "\(state.rawValue) \($0)" } }
         try Terminal.out("Collection \(Terminal.printable(s.collection)): \(counts.joined(separator: ", ")).")
+        if s.filesSeen == 0 { try Terminal.out("The folder \(Terminal.printable(s.root)) holds no files: nothing was scanned.") }
         try Terminal.out("This run: \(s.filesSeen) found, \(s.filesProcessed) processed, \(s.filesUnchanged) unchanged, \(s.filesFailed) failed, \(s.filesSkipped) skipped.")
         if !summary.failedFiles.isEmpty {
             try Terminal.out("Failed files:")

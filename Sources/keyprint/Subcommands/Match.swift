@@ -72,6 +72,9 @@ extension Keyprint {
             let store = try database.open(.write).store
             let db = database.db
             try await Self.warnIfAScanRuns(store)
+            if try await store.doneFiles().isEmpty {
+                throw CommandFailure(.usage, "nothing to match: no file of \(db) is done; scan a folder first (keyprint scan FOLDER --db \(Terminal.shellQuoted(db)))")
+            }
             var settings = MatchSettings()
             settings.thresholdBits = threshold
             settings.minDuration = minDuration

@@ -43,9 +43,18 @@ extension Keyprint {
                 throw CommandFailure(ExitStatus(for: error), "cannot resume: \(error.description)")
             }
             let opened = try database.open(.write, outside: root)
+            if !quiet {
+                let settings = last.settings
+                Terminal.error("resuming scan #\(last.id) of collection \(Terminal.printable(last.collection)) in \(Terminal.printable(root)), "
+                               + "started \(ISO8601DateFormatter().string(from: last.startedAt)): sampling \(settings.samplingMode), "
+                               + "regions \(settings.regions ? "on" : "off"), "
+                               + "\(settings.timeBudget.map { "\(formatBudget($0)) s per file" } ?? "no time budget"), \(settings.jobs) job(s)")
+            }
             let commandLine = Terminal.commandLine
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.resume(commandLine: commandLine, progress: progress) },
                                       database: opened)
         }
     }
 }
+
+private func formatBudget(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }

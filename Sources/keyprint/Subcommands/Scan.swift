@@ -66,6 +66,12 @@ extension Keyprint {
                                         exactVPDQLuma: luma.exact)
             let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
             let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
+            let otherRoots = Set(try await opened.store.scans().filter { $0.collection == name && $0.root != root }.map(\.root))
+            if !otherRoots.isEmpty {
+                Terminal.error("warning: collection \(Terminal.printable(name)) already holds files scanned from "
+                               + otherRoots.sorted().map(Terminal.printable).joined(separator: ", ")
+                               + "; this scan adds \(Terminal.printable(root))'s files to it (--collection NAME keeps them apart)")
+            }
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.run(request, progress: progress) }, database: opened)
         }
     }

@@ -14,7 +14,7 @@ extension Keyprint {
             running), every failed file with its reason, and how the last scan ended. The \
             database is only read, also while a scan runs.
 
-            With --json prints {"files":[{"path","collection","state","error","frames","duration_s",\
+            With --json prints {"files":[{"path","collection","state","error","warning","frames","duration_s",\
             "size","md5","sha1","sha256"}…]}; state is pending, running, done, failed or skipped.
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
@@ -40,10 +40,17 @@ extension Keyprint {
                 let total = mine.reduce(0) { $0 + $1.count }
                 let parts = FileState.allCases.compactMap { state in mine.first { $0.state == state }.map { "\(state.rawValue) \($0.count)" } }
                 try Terminal.out("\(Terminal.printable(collection)): \(total) files — \(parts.joined(separator: ", "))")
-                let failed = files.filter { $0.collection == collection && $0.state == .failed }
-                if !failed.isEmpty {
-                    try Terminal.out("  failed:")
-                    for file in failed { try Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.error ?? ""))") }
+                // Every file that is not done, with its reason; done files that carry a warning.
+                for (state, label) in [(FileState.failed, "failed"), (.skipped, "skipped")] {
+                    let listed = files.filter { $0.collection == collection && $0.state == state }
+                    if listed.isEmpty { continue }
+                    try Terminal.out("  \(label):")
+                    for file in listed { try Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.error ?? ""))") }
+                }
+                let warned = files.filter { $0.collection == collection && $0.state == .done && $0.warning != nil }
+                if !warned.isEmpty {
+                    try Terminal.out("  done with a warning:")
+                    for file in warned { try Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.warning ?? ""))") }
                 }
             }
             if let last = try await store.scans().last {
