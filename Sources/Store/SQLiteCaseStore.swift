@@ -35,7 +35,7 @@ public final class SQLiteCaseStore: CaseStore {
         configuration.busyMode = .timeout(30)
         configuration.label = "keyprint-case"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path: path, configuration: configuration)
             if mode != .readOnly {
                 // GRDB turns synchronous to NORMAL when it sets up WAL, after prepareDatabase;
                 // set FULL on the one writer connection afterwards.
@@ -59,6 +59,25 @@ public final class SQLiteCaseStore: CaseStore {
         // database file drops every POSIX lock this process holds on it, SQLite's included.
         try? pool.close()
         lockFile.closeDescriptor()
+    }
+
+    /// Opens the pool. A read-only open that SQLite refuses because it cannot create the WAL's
+    /// `-shm` beside the database (a read-only mount, a write-protected folder) is retried as an
+    /// immutable database, but only when no WAL file with content lies beside it: then the
+    /// database file holds every committed transaction.
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where configuration.readonly && error.resultCode == .SQLITE_CANTOPEN {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            guard wal == 0 else { throw error }
+            var components = URLComponents()
+            components.scheme = "file"
+            components.path = path
+            components.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+            guard let uri = components.string else { throw error }
+            return try DatabasePool(path: uri, configuration: configuration)
+        }
     }
 
     /// `PRAGMA quick_check` (structure, not index contents): a damaged database is refused

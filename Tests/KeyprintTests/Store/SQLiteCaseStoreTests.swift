@@ -128,3 +128,44 @@ import Testing
         #expect(try await store.writerSynchronousSetting() == 2)
     }
 }
+
+/// A case database on a read-only mount still opens for reading (issue #14, defect 12).
+@Suite struct ReadOnlyMountTests {
+    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func statusAndExportReadADatabaseOnAReadOnlyMount() async throws {
+        guard getuid() == 0 else {
+            print("ReadOnlyMountTests: skipped, a bind mount needs root (CI runs as root)")
+            return
+        }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let source = try folder.sub("source"), mounted = try folder.sub("mounted")
+        let path = source + "/case.sqlite"
+        do {
+            let store = try SQLiteCaseStore(path: path)
+            let (scanID, ids) = try await StoreContract.scanWithFiles(store, count: 2)
+            try await store.commit(StoreContract.done(ids[0], frames: (0..<3).map { StoreContract.frame($0) }), scanID: scanID)
+        }
+        // As a case copied to read-only media looks: every transaction in the database file, no
+        // -wal or -shm beside it (SQLite cannot create the -shm there).
+        try SQLiteCaseStore.executeRaw(path: path, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try #require(Self.run("mount", ["--bind", source, mounted]) == 0, "mount --bind failed")
+        defer { _ = Self.run("umount", [mounted]) }
+        try #require(Self.run("mount", ["-o", "remount,ro,bind", mounted]) == 0, "remount read-only failed")
+        #expect(!FileManager.default.createFile(atPath: mounted + "/probe", contents: Data()), "the mount is writable")
+        let store = try SQLiteCaseStore(path: mounted + "/case.sqlite", mode: .readOnly)
+        let files = try await store.files(collection: "c")
+        #expect(files.map(\.state) == [.done, .pending])
+        #expect(try await store.frames(fileID: files[0].id).count == 3)
+    }
+}
