@@ -27,4 +27,18 @@ public struct MediaInfo: Sendable, Equatable {
         self.pixelFormat = pixelFormat; self.duration = duration; self.creationTime = creationTime
         self.isStillImage = isStillImage
     }
+
+    /// These facts, with the picture size taken from the first decoded frame (upright, as
+    /// hashed) where the stream's header gave none (a damaged or headerless stream reports
+    /// 0×0 until its first frame is decoded).
+    public func withSize(ofFirstFrame upright: (width: Int, height: Int)?) -> MediaInfo {
+        guard let upright, width <= 0 || height <= 0 else { return self }
+        var facts = self
+        let turned = rotation == 90 || rotation == 270
+        facts.width = turned ? upright.height : upright.width
+        facts.height = turned ? upright.width : upright.height
+        facts.displayWidth = upright.width
+        facts.displayHeight = upright.height
+        return facts
+    }
 }

@@ -54,7 +54,9 @@ public enum VideoHasher {
         var regionSampler = RegionHashing.isDense(options.sampling) ? IntervalSampler(seconds: RegionHashing.denseRegionInterval) : nil
         let hasher = PDQHasher(exactMirror: true)
         var frames: [FrameHash] = []
+        var firstFrameSize: (width: Int, height: Int)?
         let decoded = try reader.forEachSample { frame in
+            if firstFrameSize == nil { firstFrameSize = (frame.width, frame.height) }
             let result = hasher.hash(frame)
             let hash = FrameHash(index: frame.index, timestamp: frame.timestamp, quality: result.quality,
                                  hash: result.hash, mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
@@ -65,7 +67,7 @@ public enum VideoHasher {
             regionHashing.add(frame, whole: hash)
         }
         let (shots, regionFrames) = regions ? regionHashing.finish() : ([], [])
-        return VideoHashes(info: reader.info, decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames,
+        return VideoHashes(info: reader.info.withSize(ofFirstFrame: firstFrameSize), decodedFrames: decoded, frames: frames, shots: shots, regionFrames: regionFrames,
                            pictureFrames: shots.isEmpty ? [] : regionHashing.pictureFrames, warnings: reader.warnings)
     }
 

@@ -157,3 +157,24 @@ import Testing
         #expect(indexes.count >= 5 && zip(indexes, indexes.dropFirst()).allSatisfy { $0 < $1 }, "\(indexes)")
     }
 }
+
+/// The fuzzer's second and third findings (docs/robustness.md): damaged AVI files whose
+/// stream header gave a 0×0 picture while frames decoded were stored `done` with 0×0 media
+/// facts. The size now comes from the first decoded frame where the header has none.
+@Suite struct MediaSizeTests {
+    static func facts(width: Int, height: Int, rotation: Int) -> MediaInfo {
+        MediaInfo(container: "avi", codec: "mpeg4", width: width, height: height, displayWidth: width, displayHeight: height,
+                  rotation: rotation, pixelFormat: "yuv420p", duration: 2, creationTime: nil, isStillImage: false)
+    }
+
+    @Test func aHeaderWithoutASizeTakesTheFirstFramesSize() {
+        let fixed = Self.facts(width: 0, height: 0, rotation: 0).withSize(ofFirstFrame: (160, 120))
+        #expect(fixed.width == 160 && fixed.height == 120 && fixed.displayWidth == 160 && fixed.displayHeight == 120)
+        // Upright frames of a turned stream: the coded size is the other way round.
+        let turned = Self.facts(width: 0, height: 0, rotation: 90).withSize(ofFirstFrame: (120, 160))
+        #expect(turned.width == 160 && turned.height == 120 && turned.displayWidth == 120 && turned.displayHeight == 160)
+        // A header that has a size keeps it; no frame changes nothing.
+        #expect(Self.facts(width: 320, height: 240, rotation: 0).withSize(ofFirstFrame: (160, 120)).width == 320)
+        #expect(Self.facts(width: 0, height: 0, rotation: 0).withSize(ofFirstFrame: nil).width == 0)
+    }
+}
