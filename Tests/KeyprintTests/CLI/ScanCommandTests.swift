@@ -103,7 +103,7 @@ import Testing
         #expect(Set(document.keys) == ["files"])
         let files = try #require(document["files"] as? [[String: Any]])
         #expect(files.count == 7)
-        let keys: Set<String> = ["path", "collection", "state", "error", "frames", "duration_s", "size", "md5", "sha1", "sha256"]
+        let keys: Set<String> = ["path", "collection", "state", "error", "warning", "frames", "duration_s", "size", "md5", "sha1", "sha256"]
         for file in files {
             #expect(Set(file.keys) == keys)
             let state = try #require(file["state"] as? String)
