@@ -33,6 +33,9 @@ public struct MatchSummary: Sendable {
     public var linkedPairs: Int
     /// Of those, pairs linked only through a third file (`LinkDeriver`).
     public var derivedPairs: Int
+    /// The candidate search used (`automatic` resolved) and the number of indexed hashes.
+    public var search: MatchSettings.CandidateSearch = .exhaustive
+    public var indexedHashes: Int = 0
 }
 
 public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -107,7 +110,8 @@ public struct MatchRunner: Sendable {
         let pairs = Set(kept.map(\.filePair))
         let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
-                            linkedPairs: pairs.count, derivedPairs: derived.count)
+                            linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
+                            indexedHashes: matcher.indexedHashCount)
     }
 
     /// Keeps, for each unordered pair found in both directions, the direction with the higher
