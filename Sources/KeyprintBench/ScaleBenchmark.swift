@@ -90,7 +90,7 @@ enum ScaleBenchmark {
         let summary = try await MatchRunner(store: store).run(MatchRequest(
             queryCollection: nil, referenceCollection: nil, settings: settings(search: search), jobs: 1,
             commandLine: "keyprint-bench match-db \(search.rawValue)"))
-        print("run \(summary.run.id) segments \(summary.segments.count) pairs \(summary.linkedPairs)")
+        FileHandle.standardError.write(Data("match-db: run \(summary.run.id), \(summary.search.rawValue), \(summary.indexedHashes) indexed hashes, \(summary.segments.count) segments, \(summary.linkedPairs) pairs\n".utf8))
     }
 
     static func run(files: [Int], distributions: [String], searches: [MatchSettings.CandidateSearch], maxExhaustiveFiles: Int,
@@ -109,7 +109,7 @@ enum ScaleBenchmark {
                     let store = try SQLiteCaseStore(path: path, mode: .readOnly)
                     guard let runID = try await store.matchRuns().map(\.id).max() else { throw NSError(domain: "no run", code: 1) }
                     let segments = try await store.matchSegments(runID: runID)
-                    let scored = library.score(segments)
+                    let scored = library.score(segments, verbose: true)
                     let row = Row(files: n, frames: library.frameCount, distribution: distribution, search: search.rawValue,
                                   cpu: m.cpu, wall: m.wall, peakRSSMB: m.rssMB, found: scored.found, planted: library.planted.count,
                                   extraDirect: scored.extraDirect, extraDerived: scored.extraDerived)

@@ -142,7 +142,7 @@ struct ScaleLibrary {
     /// whose spans on both sides overlap the planted stretch (± half a sample at each end) with
     /// an intersection over union of at least 0.7. Returns the found count and the linked file
     /// pairs that are not planted (direct, derived).
-    func score(_ segments: [MatchSegment]) -> (found: Int, extraDirect: Int, extraDerived: Int) {
+    func score(_ segments: [MatchSegment], verbose: Bool = false) -> (found: Int, extraDirect: Int, extraDerived: Int) {
         func iou(_ a: (Double, Double), _ b: (Double, Double)) -> Double {
             let inter = max(0, min(a.1, b.1) - max(a.0, b.0)), union = max(a.1, b.1) - min(a.0, b.0)
             return union > 0 ? inter / union : 0
@@ -153,14 +153,30 @@ struct ScaleLibrary {
             plantedPairs.insert([min(p.copy, p.source), max(p.copy, p.source)])
             let copySpan = (max(0, p.copyStart - 0.5), p.copyStart + Double(p.length) - 0.5)
             let sourceSpan = (max(0, p.sourceStart - 0.5), p.sourceStart + Double(p.length) - 0.5)
-            let hit = segments.contains { s in
-                guard s.via == nil else { return false }
-                let q = (s.queryStart, s.queryEnd), r = (min(s.referenceStart, s.referenceEnd), max(s.referenceStart, s.referenceEnd))
-                if s.queryVideoID == p.copy && s.referenceVideoID == p.source { return iou(q, copySpan) >= 0.7 && iou(r, sourceSpan) >= 0.7 }
-                if s.queryVideoID == p.source && s.referenceVideoID == p.copy { return iou(q, sourceSpan) >= 0.7 && iou(r, copySpan) >= 0.7 }
-                return false
+            // The pair's direct segments on the planted line, as (copy span, source span); a run
+            // of low-quality samples longer than maxGap splits a copy into several segments.
+            var covered: [(Double, Double)] = []
+            for s in segments where s.via == nil {
+                let (c, r): ((Double, Double), (Double, Double))
+                if s.queryVideoID == p.copy && s.referenceVideoID == p.source {
+                    (c, r) = ((s.queryStart, s.queryEnd), (s.referenceStart, s.referenceEnd))
+                } else if s.queryVideoID == p.source && s.referenceVideoID == p.copy {
+                    (c, r) = ((s.referenceStart, s.referenceEnd), (s.queryStart, s.queryEnd))
+                } else { continue }
+                let onLine = abs((r.0 - c.0) - (p.sourceStart - p.copyStart)) <= 1.5 && abs((r.1 - c.1) - (p.sourceStart - p.copyStart)) <= 1.5
+                if onLine { covered.append(c) }
             }
-            if hit { found += 1 }
+            let union = covered.isEmpty ? (0.0, 0.0) : (covered.map(\.0).min()!, covered.map(\.1).max()!)
+            let length = covered.reduce(0) { $0 + max(0, min($1.1, copySpan.1) - max($1.0, copySpan.0)) }
+            let hit = !covered.isEmpty && iou(union, copySpan) >= 0.7 && length >= 0.5 * (copySpan.1 - copySpan.0)
+            _ = sourceSpan
+            if hit { found += 1 } else if verbose {
+                var text = "missed: copy \(p.copy) @\(p.copyStart) ← source \(p.source) @\(p.sourceStart), \(p.length) samples, mirrored \(p.mirrored);"
+                for s in segments where Set([s.queryVideoID, s.referenceVideoID]) == Set([p.copy, p.source]) {
+                    text += " [q \(s.queryVideoID) \(fixed(s.queryStart, 1))–\(fixed(s.queryEnd, 1)) r \(s.referenceVideoID) \(fixed(s.referenceStart, 1))–\(fixed(s.referenceEnd, 1)) \(s.transform.rawValue)]"
+                }
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
         }
         var direct = Set<[Int64]>(), derived = Set<[Int64]>()
         for s in segments {
