@@ -25,6 +25,7 @@ var maxExhaustiveFiles = 1_000
 var workDirectory = "/tmp/keyprint-scale"
 var indexOnly: [Int] = []
 var matchDBPath = ""
+var loadOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
@@ -37,7 +38,8 @@ while let a = arguments.popFirst() {
     case "--dump": dumpPath = arguments.popFirst()
     case "--single-region": perShot = false
     case "match-scale": mode = a
-    case "compare-search": mode = a; matchDBPath = arguments.popFirst() ?? ""
+    case "compare-search", "load-db": mode = a; matchDBPath = arguments.popFirst() ?? ""
+    case "--load": loadOnly = true
     case "match-db":
         mode = a
         matchDBPath = arguments.popFirst() ?? ""
@@ -92,7 +94,8 @@ if mode == "match-scale" {
     do {
         if !scaleFiles.isEmpty {
             _ = try await ScaleBenchmark.run(files: scaleFiles, distributions: distributions, searches: searches,
-                                             maxExhaustiveFiles: maxExhaustiveFiles, samples: samplesDir, workDirectory: workDirectory)
+                                             maxExhaustiveFiles: maxExhaustiveFiles, samples: samplesDir, workDirectory: workDirectory,
+                                             loadOnly: loadOnly)
         }
         if !indexOnly.isEmpty {
             print()
@@ -105,4 +108,7 @@ if mode == "match-scale" {
 }
 if mode == "compare-search" {
     do { print(try await ScaleBenchmark.compareSearch(path: matchDBPath)) } catch { print("compare-search: \(error)"); exit(1) }
+}
+if mode == "load-db" {
+    do { try await ScaleBenchmark.loadDatabase(path: matchDBPath) } catch { print("load-db: \(error)"); exit(1) }
 }
