@@ -5,7 +5,7 @@ import KeyprintModel
 /// ⌊c·256/m⌋ ..< ⌊(c+1)·256/m⌋). This is not a radius search: it finds every stored hash within
 /// `tableCount − 1` bits (pigeonhole: fewer differing bits than chunks leave one chunk intact),
 /// and beyond that a hash d bits away with probability about 1 − (1 − (1 − d/256)^w)^m for
-/// chunks of w bits (d = 16: 0.93 with m = 10; d = 24: 0.62; unrelated PDQ hashes, ~128 bits
+/// chunks of w bits (d = 16: 0.88 with m = 10; d = 24: 0.57; unrelated PDQ hashes, ~128 bits
 /// apart: (1/2)^w per chunk, i.e. a chance collision). The matcher uses it to pick candidate
 /// reference videos and then compares their frames directly at the full radius.
 ///

@@ -62,8 +62,24 @@ enum ScaleBenchmark {
         return path
     }
 
-    /// Runs `executable arguments` and waits: (CPU user + sys, wall, peak RSS in MB, exit status).
-    static func spawn(_ executable: String, _ arguments: [String]) throws -> (cpu: Double, wall: Double, rssMB: Double, status: Int32) {
+    /// Peak resident memory of this process (`VmHWM`), MB. Read by the child itself: the
+    /// `ru_maxrss` that wait4 reports for a posix_spawn-ed child also counts the parent's peak
+    /// at the time of the spawn (the child starts on the parent's address space).
+    static func peakResidentMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+    }
+
+    /// The child's report of its peak memory, next to the database.
+    static func writePeak(_ path: String) {
+        _ = FileManager.default.createFile(atPath: path + ".peak", contents: Data(String(peakResidentMB()).utf8))
+    }
+
+    /// Runs `executable arguments` and waits: (CPU user + sys, wall, peak RSS in MB as the child
+    /// wrote it to `database.peak`, exit status).
+    static func spawn(_ executable: String, _ arguments: [String], database: String) throws -> (cpu: Double, wall: Double, rssMB: Double, status: Int32) {
+        try? FileManager.default.removeItem(atPath: database + ".peak")
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -76,7 +92,8 @@ enum ScaleBenchmark {
         let wall = Date().timeIntervalSince(start)
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
-        return (cpu, wall, Double(usage.ru_maxrss) / 1024, status)
+        let peak = (try? String(contentsOfFile: database + ".peak", encoding: .utf8)).flatMap(Double.init) ?? .nan
+        return (cpu, wall, peak, status)
     }
 
     static func settings(search: MatchSettings.CandidateSearch) -> MatchSettings {
@@ -91,6 +108,7 @@ enum ScaleBenchmark {
         let summary = try await MatchRunner(store: store).run(MatchRequest(
             queryCollection: nil, referenceCollection: nil, settings: settings(search: search), jobs: 1,
             commandLine: "keyprint-bench match-db \(search.rawValue)"))
+        writePeak(path)
         FileHandle.standardError.write(Data("match-db: run \(summary.run.id), \(summary.search.rawValue), \(summary.indexedHashes) indexed hashes, \(summary.segments.count) segments, \(summary.linkedPairs) pairs\n".utf8))
     }
 
@@ -98,6 +116,7 @@ enum ScaleBenchmark {
     static func loadDatabase(path: String) async throws {
         let store = try SQLiteCaseStore(path: path, mode: .readOnly)
         let videos = try await store.videoFrames(collection: nil)
+        writePeak(path)
         FileHandle.standardError.write(Data("load-db: \(videos.count) files, \(videos.reduce(0) { $0 + $1.frames.count }) frames\n".utf8))
     }
 
@@ -112,13 +131,13 @@ enum ScaleBenchmark {
                 let library = ScaleLibrary.make(files: n, clustered: distribution == "clustered", material: material)
                 let path = try await database(for: library, name: "scale-\(distribution)-\(n)-\(distribution == "clustered" ? "v2" : "v1")", workDirectory: workDirectory)
                 if loadOnly {
-                    let m = try spawn(me, ["load-db", path])
+                    let m = try spawn(me, ["load-db", path], database: path)
                     let row = "| \(n) | \(library.frameCount) | \(distribution) | (load from the store only) | \(fixed(m.cpu, 1)) | \(fixed(m.wall, 1)) | \(fixed(m.rssMB, 0)) | | | |"
                     out.append(row)
                     print(row)
                 }
                 for search in searches where search != .exhaustive || n <= maxExhaustiveFiles {
-                    let m = try spawn(me, ["match-db", path, search.rawValue])
+                    let m = try spawn(me, ["match-db", path, search.rawValue], database: path)
                     guard m.status == 0 else { throw NSError(domain: "match-db exited \(m.status)", code: Int(m.status)) }
                     let store = try SQLiteCaseStore(path: path, mode: .readOnly)
                     guard let runID = try await store.matchRuns().map(\.id).max() else { throw NSError(domain: "no run", code: 1) }

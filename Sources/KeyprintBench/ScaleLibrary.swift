@@ -153,17 +153,11 @@ struct ScaleLibrary {
     /// cannot be matched and split a copy into several segments). Also the linked file pairs
     /// that are not planted (direct, derived only).
     func score(_ segments: [MatchSegment], verbose: Bool = false) -> (found: Int, covered: Int, extraDirect: Int, extraDerived: Int) {
-        func iou(_ a: (Double, Double), _ b: (Double, Double)) -> Double {
-            let inter = max(0, min(a.1, b.1) - max(a.0, b.0)), union = max(a.1, b.1) - min(a.0, b.0)
-            return union > 0 ? inter / union : 0
-        }
         var found = 0, coveredCount = 0
         let byID = Dictionary(uniqueKeysWithValues: videos.map { ($0.videoID, $0) })
         var plantedPairs = Set<[Int64]>()
         for p in planted {
             plantedPairs.insert([min(p.copy, p.source), max(p.copy, p.source)])
-            let copySpan = (max(0, p.copyStart - 0.5), p.copyStart + Double(p.length) - 0.5)
-            let sourceSpan = (max(0, p.sourceStart - 0.5), p.sourceStart + Double(p.length) - 0.5)
             // The pair's direct segments on the planted line, as (copy span, source span); a run
             // of low-quality samples longer than maxGap splits a copy into several segments.
             var covered: [(Double, Double)] = []
@@ -183,7 +177,6 @@ struct ScaleLibrary {
             let inside = usable.filter { f in covered.contains { f.timestamp >= $0.0 - 1e-9 && f.timestamp <= $0.1 + 1e-9 } }
             let hit = !covered.isEmpty
             if hit && Double(inside.count) >= 0.7 * Double(usable.count) { coveredCount += 1 }
-            _ = (sourceSpan, iou)
             if hit { found += 1 } else if verbose {
                 var text = "missed: copy \(p.copy) @\(p.copyStart) ← source \(p.source) @\(p.sourceStart), \(p.length) samples, mirrored \(p.mirrored);"
                 for s in segments where Set([s.queryVideoID, s.referenceVideoID]) == Set([p.copy, p.source]) {
