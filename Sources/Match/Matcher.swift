@@ -194,7 +194,10 @@ public struct Matcher: Sendable {
                     consider(qf, seed.id, seed.distance, mirrored: probes[seed.probe].1, cropped: probes[seed.probe].2)
                 }
             }
-            for (key, value) in best {
+            // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
+            // order depends on the process's hash seed and on the order matches were found in
+            // (which differs between the exhaustive and the seeded search).
+            for (key, value) in best.sorted(by: { $0.key < $1.key }) {
                 let v = key >> 32, rf = key & 0xFFFF_FFFF
                 byReference[v, default: []].append(FrameMatch(
                     queryFrame: qf, queryTime: frame.timestamp,

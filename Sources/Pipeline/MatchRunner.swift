@@ -103,8 +103,10 @@ public struct MatchRunner: Sendable {
         }
         let kept = direct
             .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
+        var recorded = MatchRunSettings(request.settings)
+        recorded.candidateSearch = matcher.search.rawValue
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
-                           settings: MatchRunSettings(request.settings), commandLine: request.commandLine,
+                           settings: recorded, commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
         run = try await store.saveMatchRun(run, segments: kept)
         let pairs = Set(kept.map(\.filePair))
