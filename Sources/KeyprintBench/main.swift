@@ -17,6 +17,15 @@ var samplesDir = "samples"
 var every = 1.0
 var dumpPath: String?
 var perShot = true
+// match-scale / match-db
+var scaleFiles = [1_000, 5_000]
+var distributions = ["uniform", "clustered"]
+var searches: [MatchSettings.CandidateSearch] = [.exhaustive, .seeded]
+var maxExhaustiveFiles = 1_000
+var workDirectory = "/tmp/keyprint-scale"
+var indexOnly: [Int] = []
+var matchDBPath = ""
+var loadOnly = false
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
@@ -28,8 +37,23 @@ while let a = arguments.popFirst() {
     case "--verbose": verbose = true
     case "--dump": dumpPath = arguments.popFirst()
     case "--single-region": perShot = false
+    case "match-scale": mode = a
+    case "compare-search", "load-db": mode = a; matchDBPath = arguments.popFirst() ?? ""
+    case "--load": loadOnly = true
+    case "match-db":
+        mode = a
+        matchDBPath = arguments.popFirst() ?? ""
+        searches = [MatchSettings.CandidateSearch(rawValue: arguments.popFirst() ?? "") ?? .seeded]
+    case "--files": scaleFiles = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--distribution": distributions = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
+    case "--search": searches = (arguments.popFirst() ?? "").split(separator: ",").compactMap { MatchSettings.CandidateSearch(rawValue: String($0)) }
+    case "--max-exhaustive-files": maxExhaustiveFiles = Int(arguments.popFirst() ?? "") ?? maxExhaustiveFiles
+    case "--work": workDirectory = arguments.popFirst() ?? workDirectory
+    case "--samples": samplesDir = arguments.popFirst() ?? samplesDir
+    case "--index-only": indexOnly = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     default:
-        print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S] [--dump FILE] [--single-region]")
+        print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S] [--dump FILE] [--single-region]"
+              + " | keyprint-bench match-scale [--files N,N] [--distribution uniform,clustered] [--search exhaustive,seeded] [--max-exhaustive-files N] [--index-only N,N] [--samples DIR] [--work DIR]")
         exit(2)
     }
 }
@@ -57,4 +81,34 @@ if mode == "samples" {
         print("samples: \(error)")
         exit(1)
     }
+}
+if mode == "match-db" {   // the child of match-scale
+    do {
+        try await ScaleBenchmark.matchDatabase(path: matchDBPath, search: searches[0])
+    } catch {
+        print("match-db: \(error)")
+        exit(1)
+    }
+}
+if mode == "match-scale" {
+    do {
+        if !scaleFiles.isEmpty {
+            _ = try await ScaleBenchmark.run(files: scaleFiles, distributions: distributions, searches: searches,
+                                             maxExhaustiveFiles: maxExhaustiveFiles, samples: samplesDir, workDirectory: workDirectory,
+                                             loadOnly: loadOnly)
+        }
+        if !indexOnly.isEmpty {
+            print()
+            _ = try ScaleBenchmark.indexOnly(sizes: indexOnly, searches: searches, samples: samplesDir)
+        }
+    } catch {
+        print("match-scale: \(error)")
+        exit(1)
+    }
+}
+if mode == "compare-search" {
+    do { print(try await ScaleBenchmark.compareSearch(path: matchDBPath)) } catch { print("compare-search: \(error)"); exit(1) }
+}
+if mode == "load-db" {
+    do { try await ScaleBenchmark.loadDatabase(path: matchDBPath) } catch { print("load-db: \(error)"); exit(1) }
 }

@@ -63,6 +63,37 @@ public struct MatchSettings: Sendable, Equatable {
     public var deriveLinks: Bool = true
     /// Regions overlapping at least this much (intersection over union) are the same box.
     public var sameRegionOverlap: Double = 0.9
+    /// How query frames find the reference frames they match (docs/matching.md §1).
+    public var candidateSearch: CandidateSearch = .automatic
+    /// `CandidateSearch.automatic`: the largest index (entries: reference frame, region and
+    /// picture hashes) searched exhaustively; larger ones are seeded.
+    public var exhaustiveSearchLimit: Int = 100_000
+    /// `CandidateSearch.seeded`: number of long chunks a seed must agree on exactly (one of).
+    /// 10 chunks of 25–26 bits: every pair within 9 bits, most within 16 (see `SeedIndex`).
+    public var seedTables: Int = 10
+    /// `CandidateSearch.seeded`: a query frame whose seeds reach this many different references
+    /// or more is *crowded* (a shared intro, a logo). It is far past `maxDocumentFrequency`, so
+    /// it cannot vote; its seeds count toward document frequency and the strong-link test,
+    /// but they do not make their references candidates for a full comparison. A cost cap,
+    /// not a quality knob: the frames it concerns are dropped as common either way.
+    public var crowdedSeedReferences: Int = 32
+
+    /// How the matcher finds, for each query frame, the reference frames within `thresholdBits`.
+    public enum CandidateSearch: String, Sendable, Equatable, CaseIterable {
+        /// Every stored frame within the radius, by `HammingIndex` (multi-index hashing, 16-bit
+        /// chunks): exact, but a lookup checks about E / 241 candidates of E stored hashes at
+        /// radius 31, so every-against-every matching grows with the square of the library.
+        case exhaustive
+        /// Seed and extend: candidate reference videos are those with a frame that agrees
+        /// with a query frame exactly on one long chunk (`SeedIndex`); each candidate's frames
+        /// are then compared with every query frame at the full radius. Equal to `exhaustive`
+        /// for every reference that has a seed; a reference whose every frame match lies
+        /// beyond the seeds' reach (no frame pair agreeing on any chunk) is not seen.
+        case seeded
+        /// `exhaustive` up to `exhaustiveSearchLimit` indexed hashes, `seeded` beyond: exact
+        /// results while exactness is cheap, sub-linear lookups at library scale.
+        case automatic
+    }
 
     public init() {}
 

@@ -11,7 +11,16 @@ import KeyprintIndex
 public struct Matcher: Sendable {
     public let settings: MatchSettings
     public let references: [VideoFrames]
-    private let index: HammingIndex
+    /// The search in use (`automatic` resolved by the index size).
+    public let search: MatchSettings.CandidateSearch
+    /// `CandidateSearch.exhaustive`: the radius index over every entry.
+    private let index: HammingIndex?
+    /// `CandidateSearch.seeded`: the seed index over every entry.
+    private let seeds: SeedIndex?
+    /// The entries' hashes (shared with the index's copy), in entry order.
+    private let hashes: [PDQHash]
+    /// Entries of reference v: `entryStart[v] ..< entryStart[v + 1]`.
+    private let entryStart: [Int]
     /// Per index entry: which reference, which frame, and whether it is a region hash.
     private let entryVideo: [UInt32]
     private let entryFrame: [UInt32]
@@ -19,7 +28,9 @@ public struct Matcher: Sendable {
 
     public init(references: [VideoFrames], settings: MatchSettings = MatchSettings()) {
         var hashes: [PDQHash] = [], video: [UInt32] = [], frame: [UInt32] = [], region: [Bool] = []
+        var entryStart: [Int] = []
         for (v, ref) in references.enumerated() {
+            entryStart.append(hashes.count)
             if !ref.hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames {
                 for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
                     hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
@@ -37,16 +48,31 @@ public struct Matcher: Sendable {
                 }
             }
         }
+        entryStart.append(hashes.count)
         self.settings = settings
         self.references = references
-        self.index = HammingIndex(hashes: hashes)
+        self.hashes = hashes
+        self.entryStart = entryStart
+        let search: MatchSettings.CandidateSearch = switch settings.candidateSearch {
+        case .automatic: hashes.count <= settings.exhaustiveSearchLimit ? .exhaustive : .seeded
+        case let chosen: chosen
+        }
+        self.search = search
+        switch search {
+        case .exhaustive, .automatic:
+            self.index = HammingIndex(hashes: hashes)
+            self.seeds = nil
+        case .seeded:
+            self.index = nil
+            self.seeds = SeedIndex(hashes: hashes, tableCount: settings.seedTables)
+        }
         self.entryVideo = video
         self.entryFrame = frame
         self.entryIsRegion = region
     }
 
     /// Number of reference frame hashes in the index (whole-frame and region).
-    public var indexedHashCount: Int { index.count }
+    public var indexedHashCount: Int { hashes.count }
 
     /// Every frame match of `query` against every reference with a different `videoID`, by
     /// reference position in `references`, all with weight 1. Query frames below `minQuality`
@@ -71,8 +97,9 @@ public struct Matcher: Sendable {
         let pictures = query.picturesByPosition()
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        for (qf, frame) in query.frames.enumerated() {
-            best.removeAll(keepingCapacity: true)
+        /// The hashes a query frame is looked up with: (hash, mirrored, cropped).
+        func probes(_ qf: Int) -> [(PDQHash, Bool, Bool)] {
+            let frame = query.frames[qf]
             var probes: [(PDQHash, Bool, Bool)] = []
             if useWhole, frame.quality >= settings.minQuality {
                 probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
@@ -86,34 +113,91 @@ public struct Matcher: Sendable {
                 probes.append((query.regionFrames[qf].hash, false, isCrop))
                 probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
             }
-            for (hash, mirrored, cropped) in probes {
-                index.forEachNeighbor(of: hash, radius: radius) { n in
-                    let v = Int(entryVideo[Int(n.id)])
-                    guard references[v].videoID != query.videoID else { return }
-                    let rf = Int(entryFrame[Int(n.id)])
-                    // Whole frame ↔ whole frame of two region videos: only where their content
-                    // regions agree too (shared chrome around different panes does not).
-                    let ref = references[v]
-                    if checkWhole, !cropped, !entryIsRegion[Int(n.id)], ref.hasRegions,
-                       query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
-                       !differentRegionsExempt(n.distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
-                        let q = query.regionFrames[qf], r = ref.regionFrames[rf]
-                        let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
-                        guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
-                              d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
-                            if n.distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
-                            return
-                        }
-                    }
-                    let key = v << 32 | rf
-                    // A crop when exactly one side is a region hash: both sides' content
-                    // regions matching is the same picture, not a crop.
-                    let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion[Int(n.id)])
-                    if let current = best[key], !Self.better((n.distance, transform), than: current) { return }
-                    best[key] = (n.distance, transform)
+            return probes
+        }
+        /// One index entry within the radius of query frame `qf`'s probe.
+        func consider(_ qf: Int, _ id: Int, _ distance: Int, mirrored: Bool, cropped: Bool) {
+            let frame = query.frames[qf]
+            let v = Int(entryVideo[id])
+            guard references[v].videoID != query.videoID else { return }
+            let rf = Int(entryFrame[id])
+            // Whole frame ↔ whole frame of two region videos: only where their content
+            // regions agree too (shared chrome around different panes does not).
+            let ref = references[v]
+            if checkWhole, !cropped, !entryIsRegion[id], ref.hasRegions,
+               query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
+               !differentRegionsExempt(distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
+                let q = query.regionFrames[qf], r = ref.regionFrames[rf]
+                let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
+                guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
+                      d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
+                    if distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
+                    return
                 }
             }
-            for (key, value) in best {
+            let key = v << 32 | rf
+            // A crop when exactly one side is a region hash: both sides' content
+            // regions matching is the same picture, not a crop.
+            let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion[id])
+            if let current = best[key], !Self.better((distance, transform), than: current) { return }
+            best[key] = (distance, transform)
+        }
+        let frameProbes = query.frames.indices.map(probes)
+        // Seeded search: candidate references first (see `CandidateSearch.seeded`).
+        var candidates: [Int] = []
+        var crowdSeeds: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
+        if let seeds {
+            var full = Set<Int>()
+            var seedsOf: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
+            for qf in query.frames.indices {
+                var reached = Set<Int>()
+                for (p, probe) in frameProbes[qf].enumerated() {
+                    seeds.forEachCandidate(of: probe.0) { id in
+                        let v = Int(entryVideo[Int(id)])
+                        guard references[v].videoID != query.videoID else { return }
+                        let d = hashes[Int(id)].distance(to: probe.0)
+                        guard d <= radius else { return }
+                        reached.insert(v)
+                        seedsOf[qf, default: []].append((p, Int(id), d))
+                    }
+                }
+                if reached.count < settings.crowdedSeedReferences { full.formUnion(reached) }
+            }
+            candidates = full.sorted()
+            for (qf, list) in seedsOf {
+                let rest = list.filter { !full.contains(Int(entryVideo[$0.id])) }
+                if !rest.isEmpty { crowdSeeds[qf] = rest }
+            }
+        }
+        for (qf, frame) in query.frames.enumerated() {
+            best.removeAll(keepingCapacity: true)
+            let probes = frameProbes[qf]
+            if let index {
+                for (hash, mirrored, cropped) in probes {
+                    index.forEachNeighbor(of: hash, radius: radius) { n in
+                        consider(qf, Int(n.id), n.distance, mirrored: mirrored, cropped: cropped)
+                    }
+                }
+            } else if !probes.isEmpty {
+                // Every frame of every candidate reference, at the full radius.
+                hashes.withUnsafeBufferPointer { h in
+                    for v in candidates {
+                        for id in entryStart[v]..<entryStart[v + 1] {
+                            for (hash, mirrored, cropped) in probes {
+                                let d = h[id].distance(to: hash)
+                                if d <= radius { consider(qf, id, d, mirrored: mirrored, cropped: cropped) }
+                            }
+                        }
+                    }
+                }
+                for seed in crowdSeeds[qf] ?? [] {
+                    consider(qf, seed.id, seed.distance, mirrored: probes[seed.probe].1, cropped: probes[seed.probe].2)
+                }
+            }
+            // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
+            // order depends on the process's hash seed and on the order matches were found in
+            // (which differs between the exhaustive and the seeded search).
+            for (key, value) in best.sorted(by: { $0.key < $1.key }) {
                 let v = key >> 32, rf = key & 0xFFFF_FFFF
                 byReference[v, default: []].append(FrameMatch(
                     queryFrame: qf, queryTime: frame.timestamp,

@@ -33,6 +33,9 @@ public struct MatchSummary: Sendable {
     public var linkedPairs: Int
     /// Of those, pairs linked only through a third file (`LinkDeriver`).
     public var derivedPairs: Int
+    /// The candidate search used (`automatic` resolved) and the number of indexed hashes.
+    public var search: MatchSettings.CandidateSearch = .exhaustive
+    public var indexedHashes: Int = 0
 }
 
 public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -100,14 +103,17 @@ public struct MatchRunner: Sendable {
         }
         let kept = direct
             .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
+        var recorded = MatchRunSettings(request.settings)
+        recorded.candidateSearch = matcher.search.rawValue
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
-                           settings: MatchRunSettings(request.settings), commandLine: request.commandLine,
+                           settings: recorded, commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
         run = try await store.saveMatchRun(run, segments: kept)
         let pairs = Set(kept.map(\.filePair))
         let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
-                            linkedPairs: pairs.count, derivedPairs: derived.count)
+                            linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
+                            indexedHashes: matcher.indexedHashCount)
     }
 
     /// Keeps, for each unordered pair found in both directions, the direction with the higher

@@ -29,6 +29,9 @@ public struct MatchRunSettings: Sendable, Equatable, Codable {
     public var matchWholeFramesOfRegionVideos: Bool
     /// Absent in runs recorded before derived links existed.
     public var deriveLinks: Bool?
+    /// The frame search used (`exhaustive` or `seeded`); absent in runs recorded before the
+    /// seeded search existed (they were exhaustive).
+    public var candidateSearch: String? = nil
 
     public init(thresholdBits: Int, minDuration: Double, minQuality: Int, maxDocumentFrequency: Int,
                 matchWholeFramesOfRegionVideos: Bool, deriveLinks: Bool?) {

@@ -59,6 +59,11 @@ extension Keyprint {
         @Flag(name: .long, help: "Do not link files through a third file they both match.")
         var noDerivedLinks = false
 
+        @Option(name: .long, help: ArgumentHelp(
+            "How frames find their matches: exhaustive (every frame within the radius), seeded (candidate files by exact agreement on one long chunk, then every frame of a candidate at the radius; sub-linear), automatic (exhaustive up to 100000 indexed hashes).",
+            valueName: "SEARCH"))
+        var search: MatchSettings.CandidateSearch = .automatic
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -79,6 +84,7 @@ extension Keyprint {
             settings.thresholdBits = threshold
             settings.minDuration = minDuration
             settings.deriveLinks = !noDerivedLinks
+            settings.candidateSearch = search
             let request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine)
             let showProgress = !quiet
@@ -91,6 +97,9 @@ extension Keyprint {
             for file in try await store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
             try Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
                          + "(threshold \(threshold) bits, min duration \(minDuration) s).")
+            if summary.search == .seeded {
+                try Terminal.out("Candidate search: seeded (\(summary.indexedHashes) indexed hashes); see docs/matching.md.")
+            }
             let derived = summary.derivedPairs > 0 ? " (\(summary.derivedPairs) only through a third file)" : ""
             try Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files\(derived); stored as match run #\(summary.run.id).")
             if !summary.segments.isEmpty { try Terminal.out("Top links:") }
@@ -120,3 +129,5 @@ extension Keyprint {
         private func span(_ a: Double, _ b: Double) -> String { String(format: "%.1f–%.1f s", a, b) }
     }
 }
+
+extension MatchSettings.CandidateSearch: ExpressibleByArgument {}

@@ -223,3 +223,28 @@ import Testing
                          Self.segment(5, 6, score: 1)])
     }
 }
+
+extension RegionAndMatchStoreTests {
+    @Test(arguments: [MatchSettings.CandidateSearch.automatic, .exhaustive, .seeded])
+    func aMatchRunRecordsTheCandidateSearchItUsed(search: MatchSettings.CandidateSearch) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, scanID, ids) = try await Self.storeWithFiles(folder, count: 2)
+        for id in ids {
+            try await store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1,
+                                               frames: (0..<10).map { Self.frame($0) }), scanID: scanID)
+        }
+        var settings = MatchSettings()
+        settings.candidateSearch = search
+        let summary = try await MatchRunner(store: store).run(MatchRequest(queryCollection: nil, referenceCollection: nil,
+                                                                           settings: settings, jobs: 1, commandLine: "k"))
+        // Automatic on two small files is exhaustive.
+        let used = search == .seeded ? "seeded" : "exhaustive"
+        #expect(summary.search.rawValue == used)
+        #expect(try await store.matchRuns().first?.settings.candidateSearch == used)
+        // The two identical files link either way.
+        #expect(summary.linkedPairs == 1)
+        // Runs recorded before the field existed decode without it.
+        #expect(MatchRunSettings(json: #"{"maxDocumentFrequency":3,"matchWholeFramesOfRegionVideos":false,"minDuration":3,"minQuality":50,"thresholdBits":31}"#)?.candidateSearch == nil)
+    }
+}
