@@ -1,3 +1,5 @@
+import KeyprintModel
+
 /// When a failed file is tried again. A failure that is a property of the file's bytes (it
 /// does not decode, it is not a video) is retried only when the file changes; a failure of the
 /// circumstances (the time budget ran out, the file changed while it was read, it could not be
@@ -39,9 +41,7 @@ public enum FailureRetry: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .whenChanged: return "when it changes"
         case .nextScan: return "on the next scan"
-        case .budgetOver(let s): return "by a scan with a per-file time budget over \(formatBudget(s)) s"
+        case .budgetOver(let s): return "by a scan with a per-file time budget over \(formatSeconds(s)) s"
         }
     }
-
-    private func formatBudget(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
 }

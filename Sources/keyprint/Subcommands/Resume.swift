@@ -48,7 +48,7 @@ extension Keyprint {
                 Terminal.error("resuming scan #\(last.id) of collection \(Terminal.printable(last.collection)) in \(Terminal.printable(root)), "
                                + "started \(ISO8601DateFormatter().string(from: last.startedAt)): sampling \(settings.samplingMode), "
                                + "regions \(settings.regions ? "on" : "off"), "
-                               + "\(settings.timeBudget.map { "\(formatBudget($0)) s per file" } ?? "no time budget"), \(settings.jobs) job(s)")
+                               + "\(settings.timeBudget.map { "\(formatSeconds($0)) s per file" } ?? "no time budget"), \(settings.jobs) job(s)")
             }
             let commandLine = Terminal.commandLine
             try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.resume(commandLine: commandLine, progress: progress) },
@@ -56,5 +56,3 @@ extension Keyprint {
         }
     }
 }
-
-private func formatBudget(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
