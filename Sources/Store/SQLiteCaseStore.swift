@@ -116,7 +116,7 @@ public final class SQLiteCaseStore: CaseStore {
             do { return try await body() } catch let error as DatabaseError {
                 throw StoreError.sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql)
             } catch let error as RowDecodingError {
-                throw StoreError.corruptRow(table: "?", column: "?", reason: "holds a value that does not decode: \(error)")
+                throw StoreError.corruptRow(table: "", column: "", reason: "a stored value does not decode: \(error)")
             }
         }.value
     }

@@ -5,7 +5,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A statement failed: SQLite's extended result code (`SQLITE_FULL` = 13, `SQLITE_IOERR_*`
     /// = 10 + n·256, …), its message, and the statement, when there was one.
     case sqlite(code: Int32, message: String, sql: String?)
-    /// A stored value that does not decode: the database was damaged or written by something else.
+    /// A stored value that does not decode: the database was damaged or written by something else
+    /// (`table` and `column` empty when the reason names them).
     case corruptRow(table: String, column: String, reason: String)
     case unknownFile(id: Int64)
     /// Another scan holds the case's scan lock.
@@ -21,7 +22,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let statement = sql.map { " in `\(Self.abbreviated($0))`" } ?? ""
             return "case database error: \(message) (SQLite code \(code))\(statement)"
         case .corruptRow(let table, let column, let reason):
-            return "the case database is damaged: \(table).\(column) \(reason)"
+            // GRDB's decoding errors name the column themselves: no table and column then.
+            let place = table.isEmpty ? "" : "\(table).\(column) "
+            return "the case database is damaged: \(place)\(reason)"
         case .unknownFile(let id): return "no file with id \(id) in the case database"
         case .locked(let path): return "another keyprint scan is working on this case database (\(path))"
         case .unsupportedLocation(let location): return "cannot open \(location): not a path to a SQLite case database"
