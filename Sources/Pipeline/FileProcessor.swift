@@ -117,6 +117,13 @@ public struct FileProcessor: Sendable {
             outcome.regionDetector = RegionHashing.detectorName
             outcome.regionDetectorVersion = RegionHashing.detectorVersion
             outcome.warnings = result.warnings
+            if result.frames.isEmpty {
+                // Frames decoded, but none became a sample (damaged timestamps before the stream's
+                // start, no key frame…): a done file without hashes would match nothing unseen.
+                outcome.state = .failed
+                outcome.error = "\(result.decodedFrames) frame(s) decoded but none could be sampled "
+                    + "(their timestamps lie before the stream's start, or none is a key frame); nothing to fingerprint"
+            }
         } catch is CancellationError {
             return .abandoned(fileID: job.fileID)
         } catch let error as DecodeError {
