@@ -7,10 +7,12 @@ import PackageDescription
 //                 ← KeyprintHash
 //                 ← KeyprintIndex ← KeyprintMatch
 //                 ← KeyprintStore (+ GRDB)  ← KeyprintExport
-//   KeyprintPipeline (all of the above + swift-crypto) ← keyprint (+ ArgumentParser)
-//                                                     ← KeyprintBench, KeyprintFuzz
+//                                           ← KeyprintStorePostgres (+ PostgresNIO)
+//   KeyprintPipeline (all of the above + swift-crypto; the store factory) ← keyprint (+ ArgumentParser)
+//                                                                        ← KeyprintBench, KeyprintFuzz
 //
-// CFFmpeg is reachable only through KeyprintDecode, GRDB only through KeyprintStore.
+// CFFmpeg is reachable only through KeyprintDecode, GRDB only through KeyprintStore, PostgresNIO
+// only through KeyprintStorePostgres.
 
 // Optimised in debug builds too: the test suite hashes thousands of real frames, which
 // unoptimised Swift makes ~20× slower.
@@ -29,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config. Only KeyprintDecode imports this.
@@ -53,6 +56,10 @@ let package = Package(
         // The case database: the CaseStore contract and its SQLite backend.
         .target(name: "KeyprintStore", dependencies: ["KeyprintModel", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Store", swiftSettings: optimisedInDebug),
+        // The PostgreSQL backend of the CaseStore contract (a case catalog shared by many machines).
+        .target(name: "KeyprintStorePostgres",
+                dependencies: ["KeyprintModel", "KeyprintStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+                path: "Sources/StorePostgres", swiftSettings: optimisedInDebug),
         // Timeline and frame exports, status documents.
         .target(name: "KeyprintExport", dependencies: ["KeyprintModel", "KeyprintStore"], path: "Sources/Export",
                 swiftSettings: optimisedInDebug),
@@ -60,7 +67,7 @@ let package = Package(
         .target(
             name: "KeyprintPipeline",
             dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                           "KeyprintExport", .product(name: "Crypto", package: "swift-crypto")],
+                           "KeyprintStorePostgres", "KeyprintExport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Pipeline", swiftSettings: optimisedInDebug
         ),
         // The thin command-line tool.
@@ -89,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "KeyprintTests",
             dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                           "KeyprintExport", "KeyprintPipeline"]
+                           "KeyprintStorePostgres", "KeyprintExport", "KeyprintPipeline"]
         ),
     ],
     swiftLanguageModes: [.v6]

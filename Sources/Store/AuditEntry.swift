@@ -8,6 +8,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var event: String
     public var fileID: Int64?
     public var detail: String?
+
+    public init(id: Int64, time: Date, scanID: Int64?, event: String, fileID: Int64?, detail: String?) {
+        self.id = id; self.time = time; self.scanID = scanID; self.event = event; self.fileID = fileID; self.detail = detail
+    }
 }
 
 /// Events written to the audit trail.
@@ -20,7 +24,7 @@ public enum AuditEvent {
     public static let fileChanged = "file-changed"
     public static let filesRecovered = "files-recovered"
 
-    static func forState(_ state: FileState) -> String {
+    public static func forState(_ state: FileState) -> String {
         switch state {
         case .done: return fileDone
         case .failed: return fileFailed

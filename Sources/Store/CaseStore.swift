@@ -6,6 +6,8 @@ public struct StateCount: Sendable, Equatable {
     public var collection: String
     public var state: FileState
     public var count: Int
+
+    public init(collection: String, state: FileState, count: Int) { self.collection = collection; self.state = state; self.count = count }
 }
 
 /// What a walk found about a file before reading it, used to decide whether it changed.

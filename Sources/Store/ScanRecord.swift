@@ -30,5 +30,14 @@ public struct ScanRecord: Sendable, Equatable {
     public var filesFailed: Int
     public var filesSkipped: Int
 
+    public init(id: Int64, root: String, collection: String, settings: ScanSettings, commandLine: String, startedAt: Date,
+                endedAt: Date?, outcome: ScanOutcome?, filesSeen: Int, filesProcessed: Int, filesUnchanged: Int, filesFailed: Int,
+                filesSkipped: Int) {
+        self.id = id; self.root = root; self.collection = collection; self.settings = settings; self.commandLine = commandLine
+        self.startedAt = startedAt; self.endedAt = endedAt; self.outcome = outcome; self.filesSeen = filesSeen
+        self.filesProcessed = filesProcessed; self.filesUnchanged = filesUnchanged; self.filesFailed = filesFailed
+        self.filesSkipped = filesSkipped
+    }
+
     public var isFinished: Bool { outcome == .completed || outcome == .completedWithFailures }
 }

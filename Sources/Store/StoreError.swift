@@ -13,6 +13,21 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(path: String)
     /// `--db` names a kind of database this Keyprint cannot open.
     case unsupportedLocation(String)
+    /// A `postgres://` location that does not parse (shown without its password).
+    case badLocation(String, reason: String)
+    /// The PostgreSQL server cannot be reached (`server` is `host:port`).
+    case serverUnreachable(server: String, reason: String)
+    /// The server refused the login (wrong password, unknown user, no password given).
+    case authenticationFailed(server: String, user: String, reason: String)
+    /// The server has no database of that name.
+    case missingDatabase(server: String, database: String)
+    /// The database was migrated by a newer Keyprint: the migrations this binary does not know.
+    case newerSchema(location: String, unknownMigrations: [String])
+    /// The connection to the server broke during a call (a restart, a network cut): what that
+    /// call was writing rolled back.
+    case connectionLost(server: String, reason: String)
+    /// A statement failed on the PostgreSQL server: its SQLSTATE, message and statement.
+    case postgres(sqlState: String, message: String, sql: String?)
 
     public var description: String {
         switch self {
@@ -27,7 +42,22 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the case database is damaged: \(place)\(reason)"
         case .unknownFile(let id): return "no file with id \(id) in the case database"
         case .locked(let path): return "another keyprint scan is working on this case database (\(path))"
-        case .unsupportedLocation(let location): return "cannot open \(location): not a path to a SQLite case database"
+        case .unsupportedLocation(let location): return "cannot open \(location): not a path to a SQLite case database nor a postgres:// URL"
+        case .badLocation(let location, let reason): return "cannot use \(location) as a case database: \(reason)"
+        case .serverUnreachable(let server, let reason): return "cannot reach the PostgreSQL server at \(server): \(reason)"
+        case .authenticationFailed(let server, let user, let reason):
+            return "the PostgreSQL server at \(server) refused the login of \(user): \(reason) "
+                + "(give the password in the URL, PGPASSWORD or ~/.pgpass)"
+        case .missingDatabase(let server, let database):
+            return "the PostgreSQL server at \(server) has no database \(database) (create it first: createdb -h HOST -p PORT -U USER \(database))"
+        case .newerSchema(let location, let unknown):
+            return "the case database \(location) was set up by a newer Keyprint (migrations unknown to this one: "
+                + "\(unknown.joined(separator: ", "))); use that Keyprint or a newer one"
+        case .connectionLost(let server, let reason):
+            return "lost the connection to the PostgreSQL server at \(server) (\(reason)); what was being written rolled back"
+        case .postgres(let state, let message, let sql):
+            let statement = sql.map { " in `\(Self.abbreviated($0))`" } ?? ""
+            return "case database error: \(message) (SQLSTATE \(state))\(statement)"
         }
     }
 
@@ -41,6 +71,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// too big or of the wrong type), not the database as a whole: the scan fails that one file
     /// and goes on. Full disk, I/O errors, corruption, a read-only or locked database: false.
     public var concernsOneRecord: Bool {
+        // PostgreSQL: class 22 (data exception) and 23 (integrity constraint violation).
+        if case .postgres(let state, _, _) = self { return state.hasPrefix("22") || state.hasPrefix("23") }
         guard let primary = primarySQLiteCode else { return false }
         // SQLITE_TOOBIG 18, SQLITE_CONSTRAINT 19, SQLITE_MISMATCH 20, SQLITE_RANGE 25.
         return [18, 19, 20, 25].contains(primary)

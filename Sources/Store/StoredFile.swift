@@ -69,6 +69,15 @@ public struct StoredFile: Sendable, Equatable {
     /// The outcome's warnings (`FileOutcome.warnings`) joined with "; ", nil when none.
     public var warning: String? = nil
 
+    public init(id: Int64, collection: String, root: String, relativePath: String, state: FileState, error: String?, size: Int64?,
+                mtimeNanoseconds: Int64?, digests: CustodyDigests?, hashedAt: Date?, hashingKey: String?, media: StoredMediaFacts?,
+                frameCount: Int, decodedFrames: Int?, processingSeconds: Double?, updatedAt: Date, warning: String? = nil) {
+        self.id = id; self.collection = collection; self.root = root; self.relativePath = relativePath; self.state = state
+        self.error = error; self.size = size; self.mtimeNanoseconds = mtimeNanoseconds; self.digests = digests
+        self.hashedAt = hashedAt; self.hashingKey = hashingKey; self.media = media; self.frameCount = frameCount
+        self.decodedFrames = decodedFrames; self.processingSeconds = processingSeconds; self.updatedAt = updatedAt; self.warning = warning
+    }
+
     /// Root joined with the relative path.
     public var path: String { root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath }
 }

@@ -12,8 +12,10 @@ import Testing
         "Index": ["KeyprintModel"],
         "Match": ["KeyprintModel", "KeyprintIndex"],
         "Store": ["KeyprintModel"],
+        "StorePostgres": ["KeyprintModel", "KeyprintStore"],
         "Export": ["KeyprintModel", "KeyprintStore"],
-        "Pipeline": ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore", "KeyprintExport"],
+        "Pipeline": ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
+                     "KeyprintStorePostgres", "KeyprintExport"],
     ]
 
     /// Every `import X` of every Swift file under `folder`, with the file.
@@ -38,6 +40,9 @@ import Testing
         #expect(!all.isEmpty)
         for (file, module) in all where module == "CFFmpeg" { #expect(file.contains("/Sources/Decode/"), "\(file) imports CFFmpeg") }
         for (file, module) in all where module == "GRDB" { #expect(file.contains("/Sources/Store/"), "\(file) imports GRDB") }
+        for (file, module) in all where module == "PostgresNIO" {
+            #expect(file.contains("/Sources/StorePostgres/"), "\(file) imports PostgresNIO")
+        }
     }
 
     @Test(arguments: allowed.keys.sorted())

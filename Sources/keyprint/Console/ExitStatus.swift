@@ -24,7 +24,9 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case usage = 2
     /// An input or the case database could not be read or written: a missing or damaged
     /// database, a missing file or evidence folder, an I/O error, a full disk (standard
-    /// output included).
+    /// output included); a PostgreSQL server that cannot be reached, refuses the login, lacks
+    /// the database, drops the connection mid-run (what was in flight rolled back; `resume`
+    /// continues), or holds a newer Keyprint's schema.
     case cannotReadOrWrite = 3
     /// Stopped by Ctrl-C or SIGTERM. What was committed stays; `keyprint resume` continues.
     case interrupted = 130
@@ -42,7 +44,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
                 + "(nothing to export), the case database in use by another scan"
         case .cannotReadOrWrite:
             return "an input or the case database cannot be read or written: missing or damaged database, missing file or "
-                + "evidence folder, I/O error, full disk (standard output included)"
+                + "evidence folder, I/O error, full disk (standard output included); a PostgreSQL server unreachable, refusing "
+                + "the login, without the database, lost mid-run, or of a newer Keyprint's schema"
         case .interrupted:
             return "interrupted (Ctrl-C, SIGTERM); continue with `keyprint resume --db CASE.sqlite`"
         }
@@ -83,8 +86,10 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case let failure as CommandFailure: self = failure.status
         case let error as StoreError:
             switch error {
-            case .locked, .unsupportedLocation: self = .usage
-            case .noDatabase, .cannotOpen, .sqlite, .corruptRow, .unknownFile: self = .cannotReadOrWrite
+            case .locked, .unsupportedLocation, .badLocation: self = .usage
+            case .noDatabase, .cannotOpen, .sqlite, .corruptRow, .unknownFile, .serverUnreachable, .authenticationFailed,
+                 .missingDatabase, .newerSchema, .connectionLost, .postgres:
+                self = .cannotReadOrWrite
             }
         case let problem as EvidencePaths.Problem:
             switch problem {

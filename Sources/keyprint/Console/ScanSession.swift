@@ -27,13 +27,13 @@ enum ScanSession {
             printer.finish()
         } catch is ScanInterrupted {
             printer.finish()
-            throw CommandFailure(.interrupted, "Interrupted. Resume with: keyprint resume --db \(Terminal.shellQuoted(database.location))")
+            throw CommandFailure(.interrupted, "Interrupted. Resume with: keyprint resume --db \(Terminal.shellQuoted(database.displayed))")
         } catch {
             printer.finish()
             throw error
         }
         guard let summary else {
-            try Terminal.out("Nothing to resume: the last scan in \(database.location) completed.")
+            try Terminal.out("Nothing to resume: the last scan in \(database.displayed) completed.")
             return
         }
         try report(summary)

@@ -1,4 +1,5 @@
 import Foundation
+import KeyprintPipeline
 import KeyprintExport
 
 /// What the executable prints: data and results on stdout, messages on stderr, both through
@@ -52,8 +53,9 @@ enum Terminal {
         return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// The command line as typed, quoted where a shell would need it, for the audit trail.
+    /// The command line as typed, quoted where a shell would need it, for the audit trail; the
+    /// password of a postgres:// URL is left out.
     static var commandLine: String {
-        CommandLine.arguments.map(shellQuoted).joined(separator: " ")
+        CommandLine.arguments.map { shellQuoted(CaseStoreFactory.redacted($0)) }.joined(separator: " ")
     }
 }

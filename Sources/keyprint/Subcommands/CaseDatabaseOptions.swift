@@ -8,32 +8,38 @@ import KeyprintStore
 /// resume and match, `.read` for status and the exports.
 struct CaseDatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The case database: the path of a SQLite file (scan creates it; the other commands need it). A postgres:// URL is reserved for a shared catalog.",
+        "The case database: the path of a SQLite file (scan creates it; the other commands need it), or postgres://USER[:PASSWORD]@HOST:PORT/DBNAME[?sslmode=…] for a catalog shared by several machines.",
         valueName: "CASE.sqlite"))
     var db: String
 
     /// Opens the database as typed (status, match, the exports).
-    func open(_ access: CaseStoreFactory.Access) throws -> CaseDatabase {
-        CaseDatabase(store: try CaseStoreFactory.open(db, access: access), location: db)
+    func open(_ access: CaseStoreFactory.Access) async throws -> CaseDatabase {
+        CaseDatabase(store: try await CaseStoreFactory.open(db, access: access), location: db)
     }
+
+    /// The database as it may be printed: a URL without its password.
+    var displayed: String { CaseStoreFactory.displayed(db) }
 
     /// Opens the database of a scan of the (resolved) evidence folder `folder`, after refusing
     /// one that would lie inside it. The path is resolved first, a symbolic link as its last
     /// component included, even a dangling one: SQLite would create the file at the link's
     /// target (and its -wal and -shm beside it). The store's location is the resolved path.
-    func open(_ access: CaseStoreFactory.Access, outside folder: String) throws -> CaseDatabase {
-        if CaseStoreFactory.isURL(db) { return try open(access) }
+    func open(_ access: CaseStoreFactory.Access, outside folder: String) async throws -> CaseDatabase {
+        if CaseStoreFactory.isURL(db) { return try await open(access) }
         let resolved = try EvidencePaths.resolveDatabase(db)
         try EvidencePaths.checkDatabase(resolved, outside: folder)
-        return CaseDatabase(store: try CaseStoreFactory.open(resolved, access: access), location: resolved)
+        return CaseDatabase(store: try await CaseStoreFactory.open(resolved, access: access), location: resolved)
     }
 }
 
 /// An open case database and where it is.
 struct CaseDatabase {
     let store: any CaseStore
-    /// The path (or URL) it was opened at, for messages.
+    /// The path (or URL) it was opened at.
     let location: String
+
+    /// `location` for messages: a URL without its password.
+    var displayed: String { CaseStoreFactory.displayed(location) }
 
     /// Every evidence folder the case has scanned: exports must stay out of all of them.
     func scannedFolders() async throws -> [String] {

@@ -49,7 +49,7 @@ extension Keyprint {
         }
 
         func run() async throws {
-            let opened = try database.open(.read)
+            let opened = try await database.open(.read)
             let exporter = FramesExporter(store: opened.store)
             switch (format, output, outputDir) {
             case (.csv, "-", _):

@@ -36,8 +36,8 @@ extension Keyprint {
         var output: String
 
         func run() async throws {
-            let opened = try database.open(.read)
-            let db = database.db
+            let opened = try await database.open(.read)
+            let db = database.displayed
             let target = output == "-" ? nil : try await opened.outputFile(output)
             if let sqlite = opened.store as? SQLiteCaseStore, !(try await sqlite.appliedMigrations().contains("v3-matches")) {
                 throw CommandFailure(.usage, "no match results in \(db); run `keyprint match --db \(Terminal.shellQuoted(db))` first")

@@ -74,8 +74,8 @@ extension Keyprint {
         }
 
         func run() async throws {
-            let store = try database.open(.write).store
-            let db = database.db
+            let store = try await database.open(.write).store
+            let db = database.displayed
             try await Self.warnIfAScanRuns(store)
             if try await store.doneFiles().isEmpty {
                 throw CommandFailure(.usage, "nothing to match: no file of \(db) is done; scan a folder first (keyprint scan FOLDER --db \(Terminal.shellQuoted(db)))")

@@ -27,22 +27,22 @@ extension Keyprint {
         func run() async throws {
             let last: ScanRecord?
             do {
-                let store = try database.open(.read).store
+                let store = try await database.open(.read).store
                 if try await store.scans().isEmpty {
-                    let db = Terminal.shellQuoted(database.db)
-                    throw CommandFailure(.usage, "no scan has started in \(database.db); run `keyprint scan FOLDER --db \(db)`")
+                    let db = Terminal.shellQuoted(database.displayed)
+                    throw CommandFailure(.usage, "no scan has started in \(database.displayed); run `keyprint scan FOLDER --db \(db)`")
                 }
                 last = try await store.lastUnfinishedScan()
             }
             guard let last else {
-                try Terminal.out("Nothing to resume: the last scan in \(database.db) completed.")
+                try Terminal.out("Nothing to resume: the last scan in \(database.displayed) completed.")
                 return
             }
             let root: String
             do { root = try EvidencePaths.resolveFolder(last.root) } catch {
                 throw CommandFailure(ExitStatus(for: error), "cannot resume: \(error.description)")
             }
-            let opened = try database.open(.write, outside: root)
+            let opened = try await database.open(.write, outside: root)
             if !quiet {
                 let settings = last.settings
                 Terminal.error("resuming scan #\(last.id) of collection \(Terminal.printable(last.collection)) in \(Terminal.printable(root)), "

@@ -60,7 +60,7 @@ extension Keyprint {
 
         func run() async throws {
             let root = try EvidencePaths.resolveFolder(folder)
-            let opened = try database.open(.create, outside: root)
+            let opened = try await database.open(.create, outside: root)
             let settings = ScanSettings(sampling: sampling.mode, timeBudget: timeoutPerFile,
                                         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions,
                                         exactVPDQLuma: luma.exact)

@@ -25,8 +25,8 @@ extension Keyprint {
         var json = false
 
         func run() async throws {
-            let store = try database.open(.read).store
-            let db = database.db
+            let store = try await database.open(.read).store
+            let db = database.displayed
             let files = try await store.files(collection: nil)
             if json {
                 try Terminal.out(try StatusDocument(files: files).json())

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import KeyprintModel
 @testable import KeyprintStore
+@testable import KeyprintStorePostgres
 
 /// The `CaseStore` contract (`StoreContract`) against every backend, and against a store that
 /// breaks one promise at a time, to show that each check can fail.
@@ -17,6 +18,13 @@ import Testing
     @Test(arguments: StoreContract.checks)
     func sqliteKeepsThePromise(_ check: StoreContract.Check) async throws {
         let problems = try await Self.withSQLiteStore { try await check.run($0) }
+        #expect(problems.isEmpty, "\(check.name): \(problems)")
+    }
+
+    /// The same checks on PostgreSQL, a fresh database per check.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason), arguments: StoreContract.checks)
+    func postgresKeepsThePromise(_ check: StoreContract.Check) async throws {
+        guard let problems = try await TestPostgres.withStore({ try await check.run($0) }) else { return }
         #expect(problems.isEmpty, "\(check.name): \(problems)")
     }
 

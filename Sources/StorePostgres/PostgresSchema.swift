@@ -1,0 +1,214 @@
+import KeyprintStore
+import PostgresNIO
+
+/// The case database's schema on PostgreSQL: named, append-only migrations recorded in
+/// `keyprint_migrations`. Never edit a migration that has shipped; append a new one. The first
+/// mirrors the SQLite schema after its `v8-failure-retry` (hashes as `bytea`, times as
+/// `timestamptz`, integers as `bigint`).
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let name: String
+        /// One statement each (the extended protocol runs one at a time).
+        let statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(name: "pg1-initial", statements: [
+            """
+            CREATE TABLE scans (
+                id BIGSERIAL PRIMARY KEY,
+                root TEXT NOT NULL,
+                collection TEXT NOT NULL,
+                settings TEXT NOT NULL,
+                command_line TEXT NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                ended_at TIMESTAMPTZ,
+                outcome TEXT CHECK (outcome IN ('completed', 'completed-with-failures', 'interrupted')),
+                files_seen BIGINT NOT NULL DEFAULT 0,
+                files_processed BIGINT NOT NULL DEFAULT 0,
+                files_unchanged BIGINT NOT NULL DEFAULT 0,
+                files_failed BIGINT NOT NULL DEFAULT 0,
+                files_skipped BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE files (
+                id BIGSERIAL PRIMARY KEY,
+                collection TEXT NOT NULL,
+                root TEXT NOT NULL,
+                relative_path TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped')),
+                error TEXT,
+                warning TEXT,
+                retry TEXT,
+                size BIGINT,
+                mtime_ns BIGINT,
+                md5 TEXT,
+                sha1 TEXT,
+                sha256 TEXT,
+                hashed_at TIMESTAMPTZ,
+                hashing_key TEXT,
+                container TEXT,
+                codec TEXT,
+                width BIGINT,
+                height BIGINT,
+                display_width BIGINT,
+                display_height BIGINT,
+                rotation BIGINT,
+                duration_s DOUBLE PRECISION,
+                creation_time TIMESTAMPTZ,
+                is_still_image BOOLEAN,
+                frame_count BIGINT NOT NULL DEFAULT 0,
+                decoded_frames BIGINT,
+                processing_s DOUBLE PRECISION,
+                scan_id BIGINT REFERENCES scans(id),
+                updated_at TIMESTAMPTZ NOT NULL,
+                UNIQUE (collection, relative_path)
+            )
+            """,
+            "CREATE INDEX files_state ON files(collection, state)",
+            """
+            CREATE TABLE frames (
+                id BIGSERIAL PRIMARY KEY,
+                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                frame_index BIGINT NOT NULL,
+                timestamp_s DOUBLE PRECISION NOT NULL,
+                quality BIGINT NOT NULL,
+                hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
+                mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
+                UNIQUE (file_id, frame_index)
+            )
+            """,
+            """
+            CREATE TABLE region_frames (
+                id BIGSERIAL PRIMARY KEY,
+                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                frame_index BIGINT NOT NULL,
+                timestamp_s DOUBLE PRECISION NOT NULL,
+                quality BIGINT NOT NULL,
+                hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
+                mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
+                UNIQUE (file_id, frame_index)
+            )
+            """,
+            """
+            CREATE TABLE picture_frames (
+                id BIGSERIAL PRIMARY KEY,
+                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                frame_index BIGINT NOT NULL,
+                timestamp_s DOUBLE PRECISION NOT NULL,
+                quality BIGINT NOT NULL,
+                hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
+                mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
+                UNIQUE (file_id, frame_index)
+            )
+            """,
+            """
+            CREATE TABLE shot_regions (
+                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                start_s DOUBLE PRECISION NOT NULL,
+                x DOUBLE PRECISION,
+                y DOUBLE PRECISION,
+                width DOUBLE PRECISION,
+                height DOUBLE PRECISION,
+                detector TEXT NOT NULL,
+                detector_version BIGINT NOT NULL,
+                PRIMARY KEY (file_id, start_s)
+            )
+            """,
+            """
+            CREATE TABLE audit (
+                id BIGSERIAL PRIMARY KEY,
+                time TIMESTAMPTZ NOT NULL,
+                scan_id BIGINT REFERENCES scans(id),
+                event TEXT NOT NULL,
+                file_id BIGINT REFERENCES files(id) ON DELETE SET NULL,
+                detail TEXT
+            )
+            """,
+            "CREATE INDEX audit_scan ON audit(scan_id)",
+            """
+            CREATE TABLE match_runs (
+                id BIGSERIAL PRIMARY KEY,
+                query_collection TEXT,
+                reference_collection TEXT,
+                settings TEXT NOT NULL,
+                command_line TEXT NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                ended_at TIMESTAMPTZ
+            )
+            """,
+            """
+            CREATE TABLE match_segments (
+                id BIGSERIAL PRIMARY KEY,
+                run_id BIGINT NOT NULL REFERENCES match_runs(id) ON DELETE CASCADE,
+                query_file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                reference_file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                query_start_s DOUBLE PRECISION NOT NULL,
+                query_end_s DOUBLE PRECISION NOT NULL,
+                reference_start_s DOUBLE PRECISION NOT NULL,
+                reference_end_s DOUBLE PRECISION NOT NULL,
+                slope DOUBLE PRECISION NOT NULL,
+                score DOUBLE PRECISION NOT NULL,
+                matched_frames BIGINT NOT NULL,
+                mean_distance DOUBLE PRECISION NOT NULL,
+                transform TEXT NOT NULL,
+                via_file_id BIGINT REFERENCES files(id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX match_segments_run ON match_segments(run_id)",
+        ]),
+    ]
+
+    /// A fixed key for `pg_advisory_xact_lock`: two processes migrating one database at once
+    /// take turns.
+    static let migrationLockKey: Int64 = 0x4B50_4D49_4752 // "KPMIGR"
+
+    static let createTable = """
+        CREATE TABLE IF NOT EXISTS keyprint_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+        """
+
+    /// Applies the missing migrations in order (in one transaction), after refusing a database
+    /// that holds a migration this binary does not know.
+    static func migrate(_ gate: PostgresConnectionGate) async throws {
+        try await gate.transaction { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: createTable), logger: logger)
+            let applied = try await appliedNames(connection, logger)
+            try refuseNewer(applied, location: gate.location)
+            for migration in migrations where !applied.contains(migration.name) {
+                for statement in migration.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await connection.query("INSERT INTO keyprint_migrations (name) VALUES (\(migration.name))", logger: logger)
+            }
+        }
+    }
+
+    /// For a database that is only read: it must hold Keyprint's schema, of no newer version.
+    /// A schema older than this binary's is read as it is only if its tables suffice; today every
+    /// known migration is required.
+    static func check(_ gate: PostgresConnectionGate) async throws {
+        try await gate.withConnection { connection, logger in
+            let exists = try await connection.query("SELECT to_regclass('keyprint_migrations') IS NOT NULL", logger: logger)
+                .collect().first?.decode(Bool.self) ?? false
+            guard exists else { throw StoreError.noDatabase(path: gate.location.description) }
+            let applied = try await appliedNames(connection, logger)
+            try refuseNewer(applied, location: gate.location)
+            let missing = migrations.map(\.name).filter { !applied.contains($0) }
+            if !missing.isEmpty {
+                throw StoreError.cannotOpen(path: gate.location.description,
+                                            reason: "its schema lacks \(missing.joined(separator: ", ")); open it once with a command that writes (scan, match)")
+            }
+        }
+    }
+
+    static func appliedNames(_ connection: PostgresConnection, _ logger: Logger) async throws -> [String] {
+        try await connection.query("SELECT name FROM keyprint_migrations ORDER BY applied_at, name", logger: logger)
+            .collect().map { try $0.decode(String.self) }
+    }
+
+    static func refuseNewer(_ applied: [String], location: PostgresLocation) throws {
+        let known = Set(migrations.map(\.name))
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty { throw StoreError.newerSchema(location: location.description, unknownMigrations: unknown) }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import KeyprintModel
+@testable import KeyprintStore
+@testable import KeyprintStorePostgres
+@testable import KeyprintPipeline
+
+/// What is particular to the PostgreSQL backend: its URL, password lookup and redaction, its
+/// schema table, and the faults that must get clear answers (against the real server).
+@Suite struct PostgresCaseStoreTests {
+    @Test func aURLParsesAndPrintsWithoutItsPassword() throws {
+        let location = try PostgresLocation("postgresql://ana:s%3Acret@db.lab:6543/case_12?sslmode=require")
+        #expect(location.user == "ana")
+        #expect(location.host == "db.lab")
+        #expect(location.port == 6543)
+        #expect(location.database == "case_12")
+        #expect(location.sslMode == .require)
+        #expect(location.resolvedPassword(environment: [:]) == "s:cret")
+        #expect(location.description == "postgres://ana@db.lab:6543/case_12?sslmode=require")
+        #expect(!location.description.contains("cret"))
+        #expect(try PostgresLocation("postgres://u@h/d").port == 5432)
+    }
+
+    @Test(arguments: ["postgres://h/d", "postgres://u@/d", "postgres://u@h", "postgres://u@h/d?sslmode=sometimes", "postgres://u@h/d?x=1"])
+    func aMalformedURLIsABadLocation(_ url: String) {
+        #expect(throws: StoreError.self) { try PostgresLocation(url) }
+        do { _ = try PostgresLocation(url) } catch let error as StoreError {
+            guard case .badLocation = error else { Issue.record("\(url): \(error), not .badLocation"); return }
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func thePasswordComesFromTheURLThenPGPASSWORDThenPgpass() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let pgpass = folder.path + "/pgpass"
+        try """
+            # comment
+            other:5432:*:ana:wrong
+            db.lab:6543:*:ana:from\\:pgpass
+            """.write(toFile: pgpass, atomically: true, encoding: .utf8)
+        let bare = try PostgresLocation("postgres://ana@db.lab:6543/case")
+        #expect(bare.resolvedPassword(environment: ["PGPASSFILE": pgpass]) == "from:pgpass")
+        #expect(bare.resolvedPassword(environment: ["PGPASSFILE": pgpass, "PGPASSWORD": "env"]) == "env")
+        #expect(try PostgresLocation("postgres://ana:url@db.lab:6543/case").resolvedPassword(environment: ["PGPASSWORD": "env"]) == "url")
+        #expect(bare.resolvedPassword(environment: ["PGPASSFILE": folder.path + "/none"]) == nil)
+    }
+
+    @Test func redactionRemovesEveryURLPassword() {
+        #expect(PostgresLocation.redact("keyprint scan /e --db postgres://ana:p%40ss@h:1/d --quiet") == "keyprint scan /e --db postgres://ana@h:1/d --quiet")
+        #expect(PostgresLocation.redact("--db=postgresql://u:x@h/d") == "--db=postgresql://u@h/d")
+        #expect(PostgresLocation.redact("/plain/case.sqlite") == "/plain/case.sqlite")
+        #expect(PostgresLocation.redact("postgres://u@h/d") == "postgres://u@h/d")
+    }
+
+    @Test func theFactoryOpensBothBackends() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        #expect(try await CaseStoreFactory.open(folder.path + "/case.sqlite", access: .create) is SQLiteCaseStore)
+        await #expect(throws: StoreError.unsupportedLocation("mysql://h/d")) { try await CaseStoreFactory.open("mysql://h/d", access: .read) }
+        guard TestPostgres.enabled else { print("theFactoryOpensBothBackends: PostgreSQL half skipped (KEYPRINT_TEST_POSTGRES_URL is not set)"); return }
+        _ = try await TestPostgres.withDatabase { url in
+            let store = try await CaseStoreFactory.open(url, access: .create)
+            #expect(store is PostgresCaseStore)
+            #expect(try await (store as? PostgresCaseStore)?.appliedMigrations() == PostgresSchema.migrations.map(\.name))
+        }
+    }
+
+    // MARK: Faults, against the real server
+
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func anUnreachableServerIsSaidSo() async throws {
+        guard let admin = TestPostgres.serverURL() else { return }
+        let location = try PostgresLocation(admin)
+        // A port nothing listens on: the server's own port plus one is free in scripts/pg-cluster's range… check it.
+        var port = location.port + 1
+        while (try? await PostgresCaseStore.executeRaw(url: "postgres://postgres@127.0.0.1:\(port)/postgres", ["SELECT 1"])) != nil { port += 1 }
+        do {
+            _ = try await PostgresCaseStore.open("postgres://postgres:secret@127.0.0.1:\(port)/postgres", access: .write)
+            Issue.record("a store opened on a port nothing listens on")
+        } catch let error as StoreError {
+            guard case .serverUnreachable(let server, _) = error else { Issue.record("\(error)"); return }
+            #expect(server == "127.0.0.1:\(port)")
+            #expect(!error.description.contains("secret"))
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func aWrongPasswordAndAMissingDatabaseAreSaidSo() async throws {
+        guard let admin = TestPostgres.serverURL() else { return }
+        let location = try PostgresLocation(admin)
+        let role = "keyprint_pw_\(UInt32.random(in: 0...UInt32.max))"
+        try await PostgresCaseStore.executeRaw(url: admin, ["CREATE ROLE \(role) LOGIN PASSWORD 'right-one'"])
+        defer { Task { try? await PostgresCaseStore.executeRaw(url: admin, ["DROP ROLE IF EXISTS \(role)"]) } }
+        let scratch = try await PostgresCaseStore.createScratchDatabase(adminURL: admin)
+        defer { Task { try? await PostgresCaseStore.dropScratchDatabase(adminURL: admin, url: scratch) } }
+        let base = "127.0.0.1:\(location.port)/\(try PostgresLocation(scratch).database)"
+        do {
+            _ = try await PostgresCaseStore.open("postgres://\(role):wrong-one@\(base)", access: .read)
+            Issue.record("a wrong password was accepted")
+        } catch let error as StoreError {
+            guard case .authenticationFailed(_, let user, _) = error else { Issue.record("\(error)"); return }
+            #expect(user == role)
+            #expect(!error.description.contains("wrong-one"))
+        }
+        // The right password logs in: an empty database is no case database.
+        await #expect(throws: StoreError.noDatabase(path: "postgres://\(role)@\(base)")) {
+            _ = try await PostgresCaseStore.open("postgres://\(role):right-one@\(base)", access: .read)
+        }
+        do {
+            _ = try await PostgresCaseStore.open("postgres://postgres@127.0.0.1:\(location.port)/no_such_case_db", access: .write)
+            Issue.record("a missing database was opened")
+        } catch let error as StoreError {
+            #expect(error == .missingDatabase(server: "127.0.0.1:\(location.port)", database: "no_such_case_db"))
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func aNewerSchemaIsRefused() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            let store = try await PostgresCaseStore.open(url, access: .write)
+            await store.close()
+            try await PostgresCaseStore.executeRaw(url: url, ["INSERT INTO keyprint_migrations (name) VALUES ('pg99-from-the-future')"])
+            for access in [PostgresCaseStore.Access.write, .read] {
+                do {
+                    _ = try await PostgresCaseStore.open(url, access: access)
+                    Issue.record("a newer schema was opened for \(access)")
+                } catch let error as StoreError {
+                    guard case .newerSchema(_, let unknown) = error else { Issue.record("\(error)"); continue }
+                    #expect(unknown == ["pg99-from-the-future"])
+                    #expect(error.description.contains("newer Keyprint"))
+                }
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func migratingTwiceChangesNothingAndReadAccessWritesNothing() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            await #expect(throws: StoreError.self) { _ = try await PostgresCaseStore.open(url, access: .read) }
+            let first = try await PostgresCaseStore.open(url, access: .write)
+            let (scanID, ids) = try await StoreContract.scanWithFiles(first, count: 1)
+            try await first.commit(StoreContract.done(ids[0], frames: [StoreContract.frame(0)]), scanID: scanID)
+            await first.close()
+            let second = try await PostgresCaseStore.open(url, access: .write)
+            #expect(try await second.appliedMigrations() == PostgresSchema.migrations.map(\.name))
+            #expect(try await second.frames(fileID: ids[0]).count == 1)
+            await second.close()
+        }
+    }
+}
