@@ -36,6 +36,8 @@ public struct MatchSummary: Sendable {
     /// The candidate search used (`automatic` resolved) and the number of indexed hashes.
     public var search: MatchSettings.CandidateSearch = .exhaustive
     public var indexedHashes: Int = 0
+    /// Bytes of the matcher's search structures (index, hashes, entry ranges).
+    public var indexBytes: Int = 0
 }
 
 public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -113,7 +115,7 @@ public struct MatchRunner: Sendable {
         let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
                             linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
-                            indexedHashes: matcher.indexedHashCount)
+                            indexedHashes: matcher.indexedHashCount, indexBytes: matcher.indexByteCount)
     }
 
     /// Keeps, for each unordered pair found in both directions, the direction with the higher
