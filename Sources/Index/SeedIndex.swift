@@ -19,10 +19,10 @@ import KeyprintModel
 /// - the hashes themselves (32 B each), in the caller's entry order, shared with the caller;
 /// - per table, the ids of the indexed entries sorted by (key, id), bit-packed at
 ///   ⌈log2 E⌉ bits each (24 bits up to 16.7M entries);
-/// - per table, a directory on the key's top b bits (b chosen so that a slot holds 4–8 ids on
-///   average): slot offsets as 16-bit values relative to a 32-bit base per block of 64 slots;
-///   a block whose slots hold more than 65 535 ids (one picture in tens of thousands of
-///   files) keeps 32-bit offsets of its own. About 0.3–0.5 B per id.
+/// - per table, a directory on the key's top b bits (b chosen so that a slot holds 2.5–5 ids on
+///   average): slot offsets as 8-bit values relative to a 32-bit base per block of 32 slots;
+///   a block whose slots hold more than 255 ids (one picture in hundreds of files) keeps
+///   32-bit offsets of its own (its base then says where). About 0.25–0.45 B per id.
 /// `defaultTableCount(entries:)` keeps ids + directories within 32 B per indexed hash: 9
 /// tables up to 2^24 entries, 8 up to 2^27, 7 beyond. The key of an id is read back from its
 /// hash (one memory read per id in the probed slot).
@@ -38,14 +38,15 @@ public struct SeedIndex: Sendable {
     /// Directory bits (top bits of the chunk key), the same for every table.
     private let directoryBits: Int
     /// Slots per directory block.
-    static let blockSlots = 64
-    /// Per table `blocks + 1` bases (offsets of each block's first slot, 0…indexedCount), concatenated.
+    static let blockSlots = 32
+    /// Per table `blocks + 1` bases (offsets of each block's first slot, 0…indexedCount),
+    /// concatenated; a base with `wideFlag` set is instead where the block's `blockSlots + 1`
+    /// 32-bit offsets start in `wideOffsets`. The last one of a table is its id count.
     private let blockBase: [UInt32]
-    /// Per table and block: −1, or where its `blockSlots + 1` 32-bit offsets start in `wideOffsets`.
-    private let blockWide: [Int32]
+    static let wideFlag: UInt32 = 1 << 31
     private let wideOffsets: [UInt32]
     /// Per table `2^directoryBits` slot offsets relative to their block's base.
-    private let slotOffset: [UInt16]
+    private let slotOffset: [UInt8]
     /// `tableCount × indexedCount` ids of `idBits` bits each, table-major, packed into words.
     private let packed: [UInt64]
     private let idBits: Int
@@ -79,7 +80,7 @@ public struct SeedIndex: Sendable {
     ///     caller can compute an entry's meaning from its position).
     public init(hashes: [PDQHash], tableCount: Int? = nil, chunkBits: Int = defaultChunkBits,
                 isIndexed: (Int) -> Bool = { _ in true }) {
-        precondition(hashes.count < Int(UInt32.max), "entry ids are 32-bit")
+        precondition(hashes.count < Int(Self.wideFlag), "entry ids are 31-bit")
         let tableCount = tableCount ?? Self.defaultTableCount(entries: hashes.count)
         precondition((2...16).contains(tableCount), "2…16 tables")
         precondition((1...32).contains(chunkBits), "chunks of 1…32 bits")
@@ -95,17 +96,16 @@ public struct SeedIndex: Sendable {
         self.indexedCount = n
         let idBits = Self.idBits(for: hashes.count)
         self.idBits = idBits
-        // 4–8 ids per slot on average, never more slots than keys, at least 2^4.
+        // 2.5–5 ids per slot on average, never more slots than keys, at least 2^4.
         var b = 4
-        while (8 << b) <= n && b < 30 { b += 1 }
+        while Double(n) >= 5 * Double(1 << b) && b < 30 { b += 1 }
         b = min(b, widths.min() ?? 4)
         self.directoryBits = b
         let slots = 1 << b
         let blocks = (slots + Self.blockSlots - 1) / Self.blockSlots
         var blockBase = [UInt32](repeating: 0, count: tableCount * (blocks + 1))
-        var blockWide = [Int32](repeating: -1, count: tableCount * blocks)
         var wideOffsets: [UInt32] = []
-        var slotOffset = [UInt16](repeating: 0, count: tableCount * slots)
+        var slotOffset = [UInt8](repeating: 0, count: tableCount * slots)
         var packed = [UInt64](repeating: 0, count: (tableCount * n * idBits + 63) / 64 + 1)
         hashes.withUnsafeBufferPointer { h in
             packed.withUnsafeMutableBufferPointer { pk in
@@ -136,16 +136,16 @@ public struct SeedIndex: Sendable {
                             Self.write(members[Int(order[lo])], at: base + lo, bits: idBits, into: pk)
                         }
                     }
-                    // The directory: 16-bit offsets from each block's base, 32-bit where a block overflows.
+                    // The directory: 8-bit offsets from each block's base, 32-bit where a block overflows.
                     for k in 0..<blocks {
                         let first = k * Self.blockSlots, last = min(slots, first + Self.blockSlots)
                         let start = offsets[first]
                         blockBase[t * (blocks + 1) + k] = start
-                        if offsets[last] - start > UInt32(UInt16.max) {
-                            blockWide[t * blocks + k] = Int32(wideOffsets.count)
+                        if offsets[last] - start > UInt32(UInt8.max) {
+                            blockBase[t * (blocks + 1) + k] = Self.wideFlag | UInt32(wideOffsets.count)
                             wideOffsets += offsets[first...last]
                         } else {
-                            for s in first..<last { slotOffset[t * slots + s] = UInt16(offsets[s] - start) }
+                            for s in first..<last { slotOffset[t * slots + s] = UInt8(offsets[s] - start) }
                         }
                     }
                     blockBase[t * (blocks + 1) + blocks] = offsets[slots]
@@ -153,7 +153,6 @@ public struct SeedIndex: Sendable {
             }
         }
         self.blockBase = blockBase
-        self.blockWide = blockWide
         self.wideOffsets = wideOffsets
         self.slotOffset = slotOffset
         self.packed = packed
@@ -181,9 +180,9 @@ public struct SeedIndex: Sendable {
         let blocks = (slots + Self.blockSlots - 1) / Self.blockSlots
         if s == slots { return Int(blockBase[t * (blocks + 1) + blocks]) }
         let k = s / Self.blockSlots
-        let wide = blockWide[t * blocks + k]
-        if wide >= 0 { return Int(wideOffsets[Int(wide) + s - k * Self.blockSlots]) }
-        return Int(blockBase[t * (blocks + 1) + k]) + Int(slotOffset[t * slots + s])
+        let base = blockBase[t * (blocks + 1) + k]
+        if base & Self.wideFlag != 0 { return Int(wideOffsets[Int(base & ~Self.wideFlag) + s - k * Self.blockSlots]) }
+        return Int(base) + Int(slotOffset[t * slots + s])
     }
 
     /// Bits `start ..< start + width` of `hash` (width ≤ 32), bit k being bit k & 63 of word k >> 6.
@@ -237,7 +236,7 @@ public struct SeedIndex: Sendable {
 
     /// Bytes held (hashes, packed ids, directories).
     public var byteCount: Int {
-        hashes.count * 32 + packed.count * 8 + blockBase.count * 4 + blockWide.count * 4 + wideOffsets.count * 4 + slotOffset.count * 2
+        hashes.count * 32 + packed.count * 8 + blockBase.count * 4 + wideOffsets.count * 4 + slotOffset.count
     }
 
     /// Bytes held per indexed hash (ids, directories and the hashes, unindexed ones included), for benchmarks.

@@ -120,6 +120,54 @@ public struct Matcher: Sendable {
         return (f, ref.regionFrames[f].hash != ref.frames[f].hash)
     }
 
+    /// The hashes query frame `qf` is looked up with: (hash, mirrored, cropped).
+    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [(PDQHash, Bool, Bool)] {
+        let hasRegions = query.hasRegions
+        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
+        let frame = query.frames[qf]
+        var probes: [(PDQHash, Bool, Bool)] = []
+        if useWhole, frame.quality >= settings.minQuality {
+            probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+        }
+        if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
+            probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
+        }
+        // A borrowed region hash is looked up with its lender only; it still serves the region check.
+        if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
+            let isCrop = query.regionFrames[qf].hash != frame.hash
+            probes.append((query.regionFrames[qf].hash, false, isCrop))
+            probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
+        }
+        return probes
+    }
+
+    /// Whether `lookUp(query:)` would find any frame match or failed region check with one of
+    /// the references `videoIDs`, i.e. whether adding (or changing) those references could
+    /// change `query`'s segments. Seeded: a verified seed in one of them (every raw match of
+    /// the seeded search comes from a candidate, which needs one, or is one); exhaustive: the
+    /// lookup itself.
+    public func touches(query: VideoFrames, videoIDs: Set<Int64>) -> Bool {
+        guard !videoIDs.isEmpty else { return false }
+        guard let seeds else {
+            let (matches, failed) = lookUp(query: query)
+            return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
+                || failed.values.contains { $0.contains { videoIDs.contains(references[$0].videoID) } }
+        }
+        let pictures = query.picturesByPosition()
+        for qf in query.frames.indices {
+            for (hash, _, _) in lookupProbes(query, qf, pictures: pictures) {
+                var hit = false
+                seeds.forEachCandidate(of: hash) { id in
+                    guard !hit else { return }
+                    let id = Int(id), ref = references[video(of: id)]
+                    if ref.videoID != query.videoID, videoIDs.contains(ref.videoID), hashes[id].distance(to: hash) <= settings.thresholdBits { hit = true }
+                }
+                if hit { return true }
+            }
+        }
+        return false
+    }
+
     /// Every frame match of `query` against every reference with a different `videoID`, by
     /// reference position in `references`, all with weight 1. Query frames below `minQuality`
     /// are not looked up; per reference frame the closest hash variant wins.
@@ -137,30 +185,12 @@ public struct Matcher: Sendable {
         var failedChecks: [Int: Set<Int>] = [:]
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
-        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
         let checkWhole = !settings.matchWholeFramesOfRegionVideos && hasRegions
         var byReference: [Int: [FrameMatch]] = [:]
         let pictures = query.picturesByPosition()
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        /// The hashes a query frame is looked up with: (hash, mirrored, cropped).
-        func probes(_ qf: Int) -> [(PDQHash, Bool, Bool)] {
-            let frame = query.frames[qf]
-            var probes: [(PDQHash, Bool, Bool)] = []
-            if useWhole, frame.quality >= settings.minQuality {
-                probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
-            }
-            if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
-                probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
-            }
-            // A borrowed region hash is looked up with its lender only; it still serves the check below.
-            if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
-                let isCrop = query.regionFrames[qf].hash != frame.hash
-                probes.append((query.regionFrames[qf].hash, false, isCrop))
-                probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
-            }
-            return probes
-        }
+        func probes(_ qf: Int) -> [(PDQHash, Bool, Bool)] { lookupProbes(query, qf, pictures: pictures) }
         /// One index entry within the radius of query frame `qf`'s probe.
         func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, mirrored: Bool, cropped: Bool) {
             let frame = query.frames[qf]
@@ -278,9 +308,11 @@ public struct Matcher: Sendable {
         weightedFrameMatches(query: query).matches
     }
 
-    /// `frameMatches`, and the query frames dropped as common (df ≥ `maxDocumentFrequency`).
-    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>) {
+    /// `frameMatches`, the query frames dropped as common (df ≥ `maxDocumentFrequency`), and
+    /// the positions of every reference with a raw match or a failed region check.
+    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>) {
         let (raw, failedChecks) = lookUp(query: query)
+        let touched = Set(raw.keys).union(failedChecks.values.joined())
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
         var strongSpans: [Int: [(Double, Double)]] = [:]
@@ -312,7 +344,7 @@ public struct Matcher: Sendable {
             }
         }
         let common = Set(matchedBy.filter { $0.value.count >= settings.maxDocumentFrequency }.keys)
-        return (out, common)
+        return (out, common, touched)
     }
 
     /// The hashes that describe a video's frame `i` for matching (region and/or whole frame, as
@@ -456,14 +488,23 @@ public struct Matcher: Sendable {
 
     /// Segments of `query` matching any reference other than itself, best score first.
     public func match(query: VideoFrames) -> [MatchSegment] {
+        matchTracingReferences(query: query).segments
+    }
+
+    /// `match(query:)`, and the video ids of every reference the query's frames matched at all
+    /// (raw frame matches, and near-identical whole frames that failed the region check), in
+    /// ascending order: the only references whose frames decide this query's segments (through
+    /// alignment and document frequency). A query that matches none of a set of added files
+    /// keeps its segments when they are added (incremental matching).
+    public func matchTracingReferences(query: VideoFrames) -> (segments: [MatchSegment], touched: [Int64]) {
         let aligner = SegmentAligner(settings: settings)
         var out: [MatchSegment] = []
-        let (weighted, common) = weightedFrameMatches(query: query)
+        let (weighted, common, touched) = weightedFrameMatches(query: query)
         for (v, matches) in weighted.sorted(by: { $0.key < $1.key }) {
             out += aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
                 .map { extended($0, query: query, reference: references[v], common: common) }
         }
-        return out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }
+        return (out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }, touched.map { references[$0].videoID }.sorted())
     }
 
     /// Closer first; at equal distance the plainer transform (none, crop, mirror, both).

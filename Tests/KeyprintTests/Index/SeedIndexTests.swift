@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func aBucketOfTensOfThousandsOfIdenticalHashesIsExact() {
-        // One picture in 70 000 entries: its directory block overflows 16-bit offsets.
+        // One picture in 70 000 entries: its directory block overflows 8-bit offsets.
         var rng = SplitMix64(seed: 9)
         let logo = PDQHash.random(using: &rng)
         var stored = [PDQHash](repeating: logo, count: 70_000)
