@@ -1,100 +1,188 @@
 import KeyprintModel
 
 /// Candidate search for seed-and-extend matching: finds stored hashes that agree with a query
-/// *exactly* on at least one of `tableCount` long chunks of bits (chunk c covers bits
-/// ⌊c·256/m⌋ ..< ⌊(c+1)·256/m⌋). This is not a radius search: it finds every stored hash within
+/// *exactly* on at least one of `tableCount` chunks of `chunkBits` bits each (chunk t starts at
+/// bit ⌊t·256/m⌋; with m = 9 chunks of 25 bits, 225 of the 256 bits are covered and the gaps
+/// are spread evenly). This is not a radius search: it finds every stored hash within
 /// `tableCount − 1` bits (pigeonhole: fewer differing bits than chunks leave one chunk intact),
 /// and beyond that a hash d bits away with probability about 1 − (1 − (1 − d/256)^w)^m for
-/// chunks of w bits (d = 16: 0.88 with m = 10; d = 24: 0.57; unrelated PDQ hashes, ~128 bits
-/// apart: (1/2)^w per chunk, i.e. a chance collision). The matcher uses it to pick candidate
-/// reference videos and then compares their frames directly at the full radius.
+/// chunks of w bits (m = 9, w = 25: 0.86 at d = 16, 0.55 at 24, 0.34 at 30; unrelated PDQ
+/// hashes, ~128 bits apart: (1/2)^w per chunk, a chance collision). The matcher uses it to
+/// pick candidate reference videos and then compares their frames directly at the full radius.
 ///
 /// Why long chunks: the number of stored entries a lookup touches is about E / 2^w per table
 /// for E stored hashes (chance collisions) plus the true near neighbours, so with w ≥ 24 a
 /// lookup stays near-constant up to millions of entries, whereas `HammingIndex` (w = 16 at
 /// radius 31) checks about E / 241 candidates: linear in the index.
 ///
-/// Layout, no per-entry objects: per table one array of `UInt32` entry ids sorted by key and a
-/// directory of `2^b + 1` offsets on the key's top b bits (b ≈ log2 E, at most the chunk
-/// width), plus the stored hashes. A bucket holds one or two ids on average; the key of an id
-/// is read back from its hash.
+/// Compact layout, no per-entry objects, at most 64 bytes per indexed hash:
+/// - the hashes themselves (32 B each), in the caller's entry order, shared with the caller;
+/// - per table, the ids of the indexed entries sorted by (key, id), bit-packed at
+///   ⌈log2 E⌉ bits each (24 bits up to 16.7M entries);
+/// - per table, a directory on the key's top b bits (b chosen so that a slot holds 2.5–5 ids on
+///   average): slot offsets as 8-bit values relative to a 32-bit base per block of 32 slots;
+///   a block whose slots hold more than 255 ids (one picture in hundreds of files) keeps
+///   32-bit offsets of its own (its base then says where). About 0.25–0.45 B per id.
+/// `defaultTableCount(entries:)` keeps ids + directories within 32 B per indexed hash: 9
+/// tables up to 2^24 entries, 8 up to 2^27, 7 beyond. The key of an id is read back from its
+/// hash (one memory read per id in the probed slot).
 public struct SeedIndex: Sendable {
     public let hashes: [PDQHash]
     public let tableCount: Int
+    public let chunkBits: Int
+    /// Number of entries in the tables (those `isIndexed` accepted).
+    public let indexedCount: Int
     /// Bit ranges of the chunks.
     private let starts: [Int]
     private let widths: [Int]
-    /// Directory bits per table (top bits of the chunk key).
-    private let directoryBits: [Int]
-    /// `tableCount` directories, each `2^directoryBits[t] + 1` offsets, concatenated.
-    private let directory: [UInt32]
-    private let directoryBase: [Int]
-    /// `tableCount × count` entry ids, table-major; within a table sorted by (key, id).
-    private let ids: [UInt32]
+    /// Directory bits (top bits of the chunk key), the same for every table.
+    private let directoryBits: Int
+    /// Slots per directory block.
+    static let blockSlots = 32
+    /// Per table `blocks + 1` bases (offsets of each block's first slot, 0…indexedCount),
+    /// concatenated; a base with `wideFlag` set is instead where the block's `blockSlots + 1`
+    /// 32-bit offsets start in `wideOffsets`. The last one of a table is its id count.
+    private let blockBase: [UInt32]
+    static let wideFlag: UInt32 = 1 << 31
+    private let wideOffsets: [UInt32]
+    /// Per table `2^directoryBits` slot offsets relative to their block's base.
+    private let slotOffset: [UInt8]
+    /// `tableCount × indexedCount` ids of `idBits` bits each, table-major, packed into words.
+    private let packed: [UInt64]
+    private let idBits: Int
 
     public var count: Int { hashes.count }
 
-    /// - Parameter tableCount: number of chunks (2…16); 10 gives chunks of 25–26 bits.
-    public init(hashes: [PDQHash], tableCount: Int = 10) {
-        precondition(hashes.count < Int(UInt32.max), "entry ids are 32-bit")
+    /// Tables that keep ids and directories within 32 B per indexed hash at this entry count.
+    public static func defaultTableCount(entries: Int) -> Int {
+        let bits = idBits(for: entries)
+        return bits <= 24 ? 9 : max(2, min(9, 216 / bits))
+    }
+
+    /// The default chunk width: 25 bits (chance collisions E / 2^25 per table and lookup).
+    public static let defaultChunkBits = 25
+
+    static func idBits(for entries: Int) -> Int { max(1, Int.bitWidth - max(0, entries - 1).leadingZeroBitCount) }
+
+    /// Bit ranges of the chunks of an index with `tableCount` chunks of at most `chunkBits` bits.
+    public static func chunkRanges(tableCount: Int, chunkBits: Int = defaultChunkBits) -> [Range<Int>] {
+        (0..<tableCount).map { t in
+            let lo = t * 256 / tableCount, hi = (t + 1) * 256 / tableCount
+            return lo..<(lo + min(chunkBits, hi - lo))
+        }
+    }
+
+    /// - Parameters:
+    ///   - hashes: every entry's hash; ids are positions in this array.
+    ///   - tableCount: number of chunks (2…16); nil: `defaultTableCount(entries:)`.
+    ///   - chunkBits: chunk width (at most 32; a chunk never overlaps the next one's start).
+    ///   - isIndexed: which entries go into the tables (the others keep their hash only, so a
+    ///     caller can compute an entry's meaning from its position).
+    public init(hashes: [PDQHash], tableCount: Int? = nil, chunkBits: Int = defaultChunkBits,
+                isIndexed: (Int) -> Bool = { _ in true }) {
+        precondition(hashes.count < Int(Self.wideFlag), "entry ids are 31-bit")
+        let tableCount = tableCount ?? Self.defaultTableCount(entries: hashes.count)
         precondition((2...16).contains(tableCount), "2…16 tables")
-        let n = hashes.count
+        precondition((1...32).contains(chunkBits), "chunks of 1…32 bits")
         self.hashes = hashes
         self.tableCount = tableCount
-        var starts: [Int] = [], widths: [Int] = []
-        for t in 0..<tableCount {
-            let lo = t * 256 / tableCount, hi = (t + 1) * 256 / tableCount
-            starts.append(lo); widths.append(hi - lo)
-        }
+        self.chunkBits = chunkBits
+        let ranges = Self.chunkRanges(tableCount: tableCount, chunkBits: chunkBits)
+        let starts = ranges.map(\.lowerBound), widths = ranges.map(\.count)
         self.starts = starts
         self.widths = widths
-        // Two to four entries per directory slot on average, never more slots than keys, at
-        // least 2^4: 1–2 bytes of directory per entry and table.
-        var logN = 4
-        while (2 << logN) < n && logN < 26 { logN += 1 }
-        logN = max(4, logN - 1)
-        let bits = widths.map { min($0, logN) }
-        self.directoryBits = bits
-        var base: [Int] = [], total = 0
-        for b in bits { base.append(total); total += (1 << b) + 1 }
-        self.directoryBase = base
-        var directory = [UInt32](repeating: 0, count: total)
-        var ids = [UInt32](repeating: 0, count: tableCount * n)
+        let members = hashes.indices.filter(isIndexed).map { UInt32($0) }
+        let n = members.count
+        self.indexedCount = n
+        let idBits = Self.idBits(for: hashes.count)
+        self.idBits = idBits
+        // 2.5–5 ids per slot on average, never more slots than keys, at least 2^4.
+        var b = 4
+        while Double(n) >= 5 * Double(1 << b) && b < 30 { b += 1 }
+        b = min(b, widths.min() ?? 4)
+        self.directoryBits = b
+        let slots = 1 << b
+        let blocks = (slots + Self.blockSlots - 1) / Self.blockSlots
+        var blockBase = [UInt32](repeating: 0, count: tableCount * (blocks + 1))
+        var wideOffsets: [UInt32] = []
+        var slotOffset = [UInt8](repeating: 0, count: tableCount * slots)
+        var packed = [UInt64](repeating: 0, count: (tableCount * n * idBits + 63) / 64 + 1)
         hashes.withUnsafeBufferPointer { h in
-            directory.withUnsafeMutableBufferPointer { dir in
-                ids.withUnsafeMutableBufferPointer { idb in
-                    var keys = [UInt32](repeating: 0, count: n)
-                    var order = [UInt32](repeating: 0, count: n)
-                    for t in 0..<tableCount {
-                        let shift = widths[t] - bits[t], d = base[t]
-                        for i in 0..<n { keys[i] = Self.chunk(h[i], start: starts[t], width: widths[t]) }
-                        // Counting sort by the directory bits, then by the full key inside a slot.
-                        for i in 0..<n { dir[d + Int(keys[i] >> UInt32(shift)) + 1] &+= 1 }
-                        for s in 0..<(1 << bits[t]) { dir[d + s + 1] &+= dir[d + s] }
-                        var cursor = Array(dir[d..<(d + (1 << bits[t]))])
-                        for i in 0..<n {
-                            let slot = Int(keys[i] >> UInt32(shift))
-                            order[Int(cursor[slot])] = UInt32(i)
-                            cursor[slot] &+= 1
-                        }
-                        let idBase = t * n
-                        for s in 0..<(1 << bits[t]) {
-                            let lo = Int(dir[d + s]), hi = Int(dir[d + s + 1])
-                            if hi - lo > 1 {
-                                // Ids are ascending already (stable); sort by key, stable by id.
-                                var slotIDs = Array(order[lo..<hi])
-                                slotIDs.sort { (keys[Int($0)], $0) < (keys[Int($1)], $1) }
-                                for (j, id) in slotIDs.enumerated() { idb[idBase + lo + j] = id }
-                            } else if hi > lo {
-                                idb[idBase + lo] = order[lo]
-                            }
+            packed.withUnsafeMutableBufferPointer { pk in
+                var keys = [UInt32](repeating: 0, count: n)
+                var order = [UInt32](repeating: 0, count: n)
+                var offsets = [UInt32](repeating: 0, count: slots + 1)
+                for t in 0..<tableCount {
+                    let shift = UInt32(widths[t] - b)
+                    for (i, id) in members.enumerated() { keys[i] = Self.chunk(h[Int(id)], start: starts[t], width: widths[t]) }
+                    // Counting sort of member positions by slot (stable), then by key inside a slot.
+                    for s in 0...slots { offsets[s] = 0 }
+                    for i in 0..<n { offsets[Int(keys[i] >> shift) + 1] &+= 1 }
+                    for s in 0..<slots { offsets[s + 1] &+= offsets[s] }
+                    var cursor = Array(offsets[0..<slots])
+                    for i in 0..<n {
+                        let slot = Int(keys[i] >> shift)
+                        order[Int(cursor[slot])] = UInt32(i)
+                        cursor[slot] &+= 1
+                    }
+                    let base = t * n
+                    for s in 0..<slots {
+                        let lo = Int(offsets[s]), hi = Int(offsets[s + 1])
+                        if hi - lo > 1 {
+                            var slotMembers = Array(order[lo..<hi])
+                            slotMembers.sort { (keys[Int($0)], $0) < (keys[Int($1)], $1) }
+                            for (j, m) in slotMembers.enumerated() { Self.write(members[Int(m)], at: base + lo + j, bits: idBits, into: pk) }
+                        } else if hi > lo {
+                            Self.write(members[Int(order[lo])], at: base + lo, bits: idBits, into: pk)
                         }
                     }
+                    // The directory: 8-bit offsets from each block's base, 32-bit where a block overflows.
+                    for k in 0..<blocks {
+                        let first = k * Self.blockSlots, last = min(slots, first + Self.blockSlots)
+                        let start = offsets[first]
+                        blockBase[t * (blocks + 1) + k] = start
+                        if offsets[last] - start > UInt32(UInt8.max) {
+                            blockBase[t * (blocks + 1) + k] = Self.wideFlag | UInt32(wideOffsets.count)
+                            wideOffsets += offsets[first...last]
+                        } else {
+                            for s in first..<last { slotOffset[t * slots + s] = UInt8(offsets[s] - start) }
+                        }
+                    }
+                    blockBase[t * (blocks + 1) + blocks] = offsets[slots]
                 }
             }
         }
-        self.directory = directory
-        self.ids = ids
+        self.blockBase = blockBase
+        self.wideOffsets = wideOffsets
+        self.slotOffset = slotOffset
+        self.packed = packed
+    }
+
+    @inline(__always)
+    private static func write(_ id: UInt32, at position: Int, bits: Int, into words: UnsafeMutableBufferPointer<UInt64>) {
+        let bit = position * bits, w = bit >> 6, o = bit & 63
+        words[w] |= UInt64(id) << UInt64(o)
+        if o + bits > 64 { words[w + 1] |= UInt64(id) >> UInt64(64 - o) }
+    }
+
+    @inline(__always)
+    private static func read(at position: Int, bits: Int, from words: UnsafeBufferPointer<UInt64>) -> Int {
+        let bit = position * bits, w = bit >> 6, o = bit & 63
+        var value = words[w] >> UInt64(o)
+        if o + bits > 64 { value |= words[w + 1] << UInt64(64 - o) }
+        return Int(truncatingIfNeeded: value & ((UInt64(1) << UInt64(bits)) - 1))
+    }
+
+    /// Offset (within table `t`'s ids) of directory slot `s` (0…2^directoryBits).
+    @inline(__always)
+    private func offset(table t: Int, slot s: Int) -> Int {
+        let slots = 1 << directoryBits
+        let blocks = (slots + Self.blockSlots - 1) / Self.blockSlots
+        if s == slots { return Int(blockBase[t * (blocks + 1) + blocks]) }
+        let k = s / Self.blockSlots
+        let base = blockBase[t * (blocks + 1) + k]
+        if base & Self.wideFlag != 0 { return Int(wideOffsets[Int(base & ~Self.wideFlag) + s - k * Self.blockSlots]) }
+        return Int(base) + Int(slotOffset[t * slots + s])
     }
 
     /// Bits `start ..< start + width` of `hash` (width ≤ 32), bit k being bit k & 63 of word k >> 6.
@@ -110,47 +198,49 @@ public struct SeedIndex: Sendable {
         return UInt32(truncatingIfNeeded: value & ((UInt64(1) << UInt64(width)) - 1))
     }
 
-    /// Calls `body` once with the id of every stored hash that equals `query` on at least one
+    /// Calls `body` once with the id of every indexed hash that equals `query` on at least one
     /// chunk (order unspecified).
     public func forEachCandidate(of query: PDQHash, _ body: (UInt32) -> Void) {
-        guard !hashes.isEmpty else { return }
-        let n = hashes.count
+        guard indexedCount > 0 else { return }
+        let n = indexedCount
         var queryKeys: [UInt32] = []
         queryKeys.reserveCapacity(tableCount)
         for t in 0..<tableCount { queryKeys.append(Self.chunk(query, start: starts[t], width: widths[t])) }
         hashes.withUnsafeBufferPointer { h in
-            directory.withUnsafeBufferPointer { dir in
-                ids.withUnsafeBufferPointer { idb in
-                    for t in 0..<tableCount {
-                        let key = queryKeys[t]
-                        let slot = Int(key >> UInt32(widths[t] - directoryBits[t]))
-                        let lo = Int(dir[directoryBase[t] + slot]), hi = Int(dir[directoryBase[t] + slot + 1])
-                        var j = lo
-                        while j < hi {
-                            let id = idb[t * n + j]
-                            j += 1
-                            let stored = h[Int(id)]
-                            let k = Self.chunk(stored, start: starts[t], width: widths[t])
-                            if k < key { continue }
-                            if k > key { break }
-                            // Report from the first table where it agrees only.
-                            var earlier = false
-                            var e = 0
-                            while e < t {
-                                if Self.chunk(stored, start: starts[e], width: widths[e]) == queryKeys[e] { earlier = true; break }
-                                e += 1
-                            }
-                            if !earlier { body(id) }
+            packed.withUnsafeBufferPointer { pk in
+                for t in 0..<tableCount {
+                    let key = queryKeys[t]
+                    let slot = Int(key >> UInt32(widths[t] - directoryBits))
+                    let lo = offset(table: t, slot: slot), hi = offset(table: t, slot: slot + 1)
+                    var j = lo
+                    while j < hi {
+                        let id = Self.read(at: t * n + j, bits: idBits, from: pk)
+                        j += 1
+                        let stored = h[id]
+                        let k = Self.chunk(stored, start: starts[t], width: widths[t])
+                        if k < key { continue }
+                        if k > key { break }
+                        // Report from the first table where it agrees only.
+                        var earlier = false
+                        var e = 0
+                        while e < t {
+                            if Self.chunk(stored, start: starts[e], width: widths[e]) == queryKeys[e] { earlier = true; break }
+                            e += 1
                         }
+                        if !earlier { body(UInt32(id)) }
                     }
                 }
             }
         }
     }
 
-    /// Bytes held per stored hash (ids, directories and the hash itself), for benchmarks.
-    public var bytesPerEntry: Double {
-        guard !hashes.isEmpty else { return 0 }
-        return Double(ids.count * 4 + directory.count * 4 + hashes.count * 32) / Double(hashes.count)
+    /// Bytes held (hashes, packed ids, directories).
+    public var byteCount: Int {
+        hashes.count * 32 + packed.count * 8 + blockBase.count * 4 + wideOffsets.count * 4 + slotOffset.count
+    }
+
+    /// Bytes held per indexed hash (ids, directories and the hashes, unindexed ones included), for benchmarks.
+    public var bytesPerIndexedHash: Double {
+        indexedCount == 0 ? 0 : Double(byteCount) / Double(indexedCount)
     }
 }

@@ -20,6 +20,8 @@ enum ScaleBenchmark {
         var cpu: Double
         var wall: Double
         var peakRSSMB: Double
+        /// The matcher's search structures per indexed hash, bytes (the child's report).
+        var indexBytesPerHash: Double
         var found: Int
         var covered: Int
         var planted: Int
@@ -29,13 +31,14 @@ enum ScaleBenchmark {
 
     static func header() -> String {
         """
-        | files | frames | distribution | search | CPU s | wall s | peak RSS MB | planted found | of them ≥ 70 % covered | other pairs (direct + derived) |
-        |---:|---:|---|---|---:|---:|---:|---:|---:|---:|
+        | files | frames | distribution | search | CPU s | wall s | peak RSS MB | peak RSS B / frame | index B / indexed hash | planted found | of them ≥ 70 % covered | other pairs (direct + derived) |
+        |---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|
         """
     }
 
     static func line(_ r: Row) -> String {
         "| \(r.files) | \(r.frames) | \(r.distribution) | \(r.search) | \(fixed(r.cpu, 1)) | \(fixed(r.wall, 1)) | \(fixed(r.peakRSSMB, 0)) | "
+            + "\(fixed(r.peakRSSMB * 1_048_576 / Double(max(1, r.frames)), 0)) | \(fixed(r.indexBytesPerHash, 1)) | "
             + "\(r.found) / \(r.planted) | \(r.covered) | \(r.extraDirect) + \(r.extraDerived) |"
     }
 
@@ -72,13 +75,13 @@ enum ScaleBenchmark {
     }
 
     /// The child's report of its peak memory, next to the database.
-    static func writePeak(_ path: String) {
-        _ = FileManager.default.createFile(atPath: path + ".peak", contents: Data(String(peakResidentMB()).utf8))
+    static func writePeak(_ path: String, indexBytesPerHash: Double = 0) {
+        _ = FileManager.default.createFile(atPath: path + ".peak", contents: Data("\(peakResidentMB()) \(indexBytesPerHash)".utf8))
     }
 
     /// Runs `executable arguments` and waits: (CPU user + sys, wall, peak RSS in MB as the child
     /// wrote it to `database.peak`, exit status).
-    static func spawn(_ executable: String, _ arguments: [String], database: String) throws -> (cpu: Double, wall: Double, rssMB: Double, status: Int32) {
+    static func spawn(_ executable: String, _ arguments: [String], database: String) throws -> (cpu: Double, wall: Double, rssMB: Double, indexBytesPerHash: Double, status: Int32) {
         try? FileManager.default.removeItem(atPath: database + ".peak")
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -92,8 +95,8 @@ enum ScaleBenchmark {
         let wall = Date().timeIntervalSince(start)
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
-        let peak = (try? String(contentsOfFile: database + ".peak", encoding: .utf8)).flatMap(Double.init) ?? .nan
-        return (cpu, wall, peak, status)
+        let report = ((try? String(contentsOfFile: database + ".peak", encoding: .utf8)) ?? "").split(separator: " ").compactMap { Double($0) }
+        return (cpu, wall, report.first ?? .nan, report.count > 1 ? report[1] : .nan, status)
     }
 
     static func settings(search: MatchSettings.CandidateSearch) -> MatchSettings {
@@ -108,7 +111,7 @@ enum ScaleBenchmark {
         let summary = try await MatchRunner(store: store).run(MatchRequest(
             queryCollection: nil, referenceCollection: nil, settings: settings(search: search), jobs: 1,
             commandLine: "keyprint-bench match-db \(search.rawValue)"))
-        writePeak(path)
+        writePeak(path, indexBytesPerHash: Double(summary.indexBytes) / Double(max(1, summary.indexedHashes)))
         FileHandle.standardError.write(Data("match-db: run \(summary.run.id), \(summary.search.rawValue), \(summary.indexedHashes) indexed hashes, \(summary.segments.count) segments, \(summary.linkedPairs) pairs\n".utf8))
     }
 
@@ -132,7 +135,7 @@ enum ScaleBenchmark {
                 let path = try await database(for: library, name: "scale-\(distribution)-\(n)-\(distribution == "clustered" ? "v2" : "v1")", workDirectory: workDirectory)
                 if loadOnly {
                     let m = try spawn(me, ["load-db", path], database: path)
-                    let row = "| \(n) | \(library.frameCount) | \(distribution) | (load from the store only) | \(fixed(m.cpu, 1)) | \(fixed(m.wall, 1)) | \(fixed(m.rssMB, 0)) | | | |"
+                    let row = "| \(n) | \(library.frameCount) | \(distribution) | (load from the store only) | \(fixed(m.cpu, 1)) | \(fixed(m.wall, 1)) | \(fixed(m.rssMB, 0)) | \(fixed(m.rssMB * 1_048_576 / Double(library.frameCount), 0)) | | | | |"
                     out.append(row)
                     print(row)
                 }
@@ -144,7 +147,7 @@ enum ScaleBenchmark {
                     let segments = try await store.matchSegments(runID: runID)
                     let scored = library.score(segments, verbose: true)
                     let row = Row(files: n, frames: library.frameCount, distribution: distribution, search: search.rawValue,
-                                  cpu: m.cpu, wall: m.wall, peakRSSMB: m.rssMB, found: scored.found, covered: scored.covered, planted: library.planted.count,
+                                  cpu: m.cpu, wall: m.wall, peakRSSMB: m.rssMB, indexBytesPerHash: m.indexBytesPerHash, found: scored.found, covered: scored.covered, planted: library.planted.count,
                                   extraDirect: scored.extraDirect, extraDerived: scored.extraDerived)
                     out.append(line(row))
                     print(line(row))
@@ -170,8 +173,8 @@ extension ScaleBenchmark {
     static func indexOnly(sizes: [Int], searches: [MatchSettings.CandidateSearch], samples: String) throws -> String {
         let material = try ScaleLibrary.scannedPieces(directory: samples)
         var out = ["One new 300-frame video (a 60-s excerpt of a stored file planted in it) against N stored frames, in memory, one thread.", "",
-                   "| stored frames | search | build (s CPU) | memory of the matcher (MB) | match one video (s CPU) | match (s wall) | planted found | other segments |",
-                   "|---:|---|---:|---:|---:|---:|---:|---:|"]
+                   "| stored frames | search | build (s CPU) | memory of the matcher (MB) | index B / indexed hash | match one video (s CPU) | match (s wall) | planted found | other segments |",
+                   "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
         print(out.joined(separator: "\n"))
         for size in sizes {
             var library = ScaleLibrary.make(files: max(1, size / 185), clustered: false, material: material, seed: 3)
@@ -209,7 +212,8 @@ extension ScaleBenchmark {
                 for s in segments where !onLine.contains(s) {
                     FileHandle.standardError.write(Data("index-only other: ref \(s.referenceVideoID) q \(fixed(s.queryStart, 1))–\(fixed(s.queryEnd, 1)) r \(fixed(s.referenceStart, 1))–\(fixed(s.referenceEnd, 1))\n".utf8))
                 }
-                let row = "| \(stored) | \(search.rawValue) | \(fixed(build.cpu, 2)) | \(fixed(memory, 0)) | \(fixed(time.cpu, 3)) | \(fixed(time.wall, 3)) | "
+                let perHash = Double(matcher.indexByteCount) / Double(max(1, matcher.indexedHashCount))
+                let row = "| \(stored) | \(search.rawValue) | \(fixed(build.cpu, 2)) | \(fixed(memory, 0)) | \(fixed(perHash, 1)) | \(fixed(time.cpu, 3)) | \(fixed(time.wall, 3)) | "
                     + "\(found ? 1 : 0) / 1 | \(segments.count - onLine.count) |"
                 out.append(row)
                 print(row)

@@ -68,9 +68,10 @@ public struct MatchSettings: Sendable, Equatable {
     /// `CandidateSearch.automatic`: the largest index (entries: reference frame, region and
     /// picture hashes) searched exhaustively; larger ones are seeded.
     public var exhaustiveSearchLimit: Int = 100_000
-    /// `CandidateSearch.seeded`: number of long chunks a seed must agree on exactly (one of).
-    /// 10 chunks of 25–26 bits: every pair within 9 bits, most within 16 (see `SeedIndex`).
-    public var seedTables: Int = 10
+    /// `CandidateSearch.seeded`: number of 25-bit chunks a seed must agree on exactly (one of).
+    /// nil: `SeedIndex.defaultTableCount` (9 up to 2^24 indexed entries: every pair within 8
+    /// bits, most within 16; 8 up to 2^27, so the index stays within 64 B per hash).
+    public var seedTables: Int? = nil
     /// `CandidateSearch.seeded`: a query frame whose seeds reach this many different references
     /// or more is *crowded* (a shared intro, a logo). It is far past `maxDocumentFrequency`, so
     /// it cannot vote; its seeds count toward document frequency and the strong-link test,

@@ -15,46 +15,69 @@ public struct Matcher: Sendable {
     public let search: MatchSettings.CandidateSearch
     /// `CandidateSearch.exhaustive`: the radius index over every entry.
     private let index: HammingIndex?
-    /// `CandidateSearch.seeded`: the seed index over every entry.
+    /// `CandidateSearch.seeded`: the seed index over the indexed entries.
     private let seeds: SeedIndex?
-    /// The entries' hashes (shared with the index's copy), in entry order.
+    /// Every entry's hash (shared with the index's copy), in entry order.
     private let hashes: [PDQHash]
-    /// Entries of reference v: `entryStart[v] ..< entryStart[v + 1]`.
+    /// The entries of reference v, in this order, no per-entry map: its whole frames (every
+    /// frame, `entryStart[v] ..< pictureStart[v]`; none when its whole frames are not matched),
+    /// the usable pictures inside letterbox bars (`..< regionStart[v]`, at frame positions
+    /// `picturePositions[v]`), its region hashes (every frame, `..< entryStart[v + 1]`). An
+    /// entry's reference, frame and kind follow from its position; entries that are not
+    /// indexed (below `minQuality`, borrowed region hashes) keep their hash but are skipped.
     private let entryStart: [Int]
-    /// Per index entry: which reference, which frame, and whether it is a region hash.
-    private let entryVideo: [UInt32]
-    private let entryFrame: [UInt32]
-    private let entryIsRegion: [Bool]
+    private let pictureStart: [Int]
+    private let regionStart: [Int]
+    private let picturePositions: [[UInt32]]
+    /// Entries that are indexed (and looked up against).
+    public let indexedHashCount: Int
 
     public init(references: [VideoFrames], settings: MatchSettings = MatchSettings()) {
-        var hashes: [PDQHash] = [], video: [UInt32] = [], frame: [UInt32] = [], region: [Bool] = []
-        var entryStart: [Int] = []
-        for (v, ref) in references.enumerated() {
+        var hashes: [PDQHash] = []
+        var entryStart: [Int] = [], pictureStart: [Int] = [], regionStart: [Int] = [], picturePositions: [[UInt32]] = []
+        hashes.reserveCapacity(references.reduce(0) { $0 + $1.frames.count })
+        let wholeOfRegionVideos = settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
+        for ref in references {
             entryStart.append(hashes.count)
-            if !ref.hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames {
-                for (f, fh) in ref.frames.enumerated() where fh.quality >= settings.minQuality {
-                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
-                }
+            var positions: [UInt32] = []
+            if !ref.hasRegions || wholeOfRegionVideos {
+                for fh in ref.frames { hashes.append(fh.hash) }
+                pictureStart.append(hashes.count)
                 // The picture inside letterbox bars counts as a whole frame of its frame.
-                for (f, ph) in ref.picturesByPosition() where ph.quality >= settings.minQuality {
-                    hashes.append(ph.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(false)
+                for (f, ph) in ref.picturesByPosition().sorted(by: { $0.key < $1.key }) where ph.quality >= settings.minQuality {
+                    hashes.append(ph.hash); positions.append(UInt32(f))
                 }
+            } else {
+                pictureStart.append(hashes.count)
             }
-            if ref.hasRegions {
-                for (f, fh) in ref.regionFrames.enumerated() where fh.quality >= settings.minQuality && ref.ownsRegion(f) {
-                    // A frame of a shot without a region carries its whole-frame hash here; a
-                    // borrowed region hash (dense sampling) is its lender's entry again: not indexed.
-                    hashes.append(fh.hash); video.append(UInt32(v)); frame.append(UInt32(f)); region.append(fh.hash != ref.frames[f].hash)
-                }
-            }
+            regionStart.append(hashes.count)
+            // A frame of a shot without a region carries its whole-frame hash here; a borrowed
+            // region hash (dense sampling) is its lender's entry again: kept, not indexed.
+            if ref.hasRegions { for fh in ref.regionFrames { hashes.append(fh.hash) } }
+            picturePositions.append(positions)
         }
         entryStart.append(hashes.count)
         self.settings = settings
         self.references = references
         self.hashes = hashes
         self.entryStart = entryStart
+        self.pictureStart = pictureStart
+        self.regionStart = regionStart
+        self.picturePositions = picturePositions
+        // Which entries are indexed, by position (one pass per reference).
+        var indexed = [Bool](repeating: false, count: hashes.count)
+        for (v, ref) in references.enumerated() {
+            for id in entryStart[v]..<pictureStart[v] where ref.frames[id - entryStart[v]].quality >= settings.minQuality { indexed[id] = true }
+            for id in pictureStart[v]..<regionStart[v] { indexed[id] = true }
+            for id in regionStart[v]..<entryStart[v + 1] {
+                let f = id - regionStart[v]
+                if ref.regionFrames[f].quality >= settings.minQuality && ref.ownsRegion(f) { indexed[id] = true }
+            }
+        }
+        let indexedCount = indexed.reduce(0) { $0 + ($1 ? 1 : 0) }
+        self.indexedHashCount = indexedCount
         let search: MatchSettings.CandidateSearch = switch settings.candidateSearch {
-        case .automatic: hashes.count <= settings.exhaustiveSearchLimit ? .exhaustive : .seeded
+        case .automatic: indexedCount <= settings.exhaustiveSearchLimit ? .exhaustive : .seeded
         case let chosen: chosen
         }
         self.search = search
@@ -64,15 +87,86 @@ public struct Matcher: Sendable {
             self.seeds = nil
         case .seeded:
             self.index = nil
-            self.seeds = SeedIndex(hashes: hashes, tableCount: settings.seedTables)
+            self.seeds = SeedIndex(hashes: hashes, tableCount: settings.seedTables) { indexed[$0] }
         }
-        self.entryVideo = video
-        self.entryFrame = frame
-        self.entryIsRegion = region
     }
 
-    /// Number of reference frame hashes in the index (whole-frame and region).
-    public var indexedHashCount: Int { hashes.count }
+    /// Bytes of the matcher's own search structures (index, hashes, entry ranges), for benchmarks.
+    public var indexByteCount: Int {
+        (seeds?.byteCount ?? (hashes.count * 32 + (index?.count ?? 0) * 64 + 16 * 65_537 * 4))
+            + entryStart.count * 8 * 3 + picturePositions.reduce(0) { $0 + 8 + $1.count * 4 }
+    }
+
+    /// The reference holding entry `id` (the last with a start ≤ id: empty ones are skipped).
+    @inline(__always)
+    private func video(of id: Int) -> Int {
+        var lo = 0, hi = entryStart.count - 1
+        while hi - lo > 1 { let mid = (lo + hi) / 2; if entryStart[mid] <= id { lo = mid } else { hi = mid } }
+        return lo
+    }
+
+    /// Entry `id` of reference `v`: its frame position and whether it is a region hash (one that
+    /// differs from its frame's whole-frame hash); nil when it is not indexed.
+    @inline(__always)
+    private func entry(_ id: Int, of v: Int) -> (frame: Int, isRegion: Bool)? {
+        let ref = references[v]
+        if id < pictureStart[v] {
+            let f = id - entryStart[v]
+            return ref.frames[f].quality >= settings.minQuality ? (f, false) : nil
+        }
+        if id < regionStart[v] { return (Int(picturePositions[v][id - pictureStart[v]]), false) }
+        let f = id - regionStart[v]
+        guard ref.regionFrames[f].quality >= settings.minQuality, ref.ownsRegion(f) else { return nil }
+        return (f, ref.regionFrames[f].hash != ref.frames[f].hash)
+    }
+
+    /// The hashes query frame `qf` is looked up with: (hash, mirrored, cropped).
+    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [(PDQHash, Bool, Bool)] {
+        let hasRegions = query.hasRegions
+        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
+        let frame = query.frames[qf]
+        var probes: [(PDQHash, Bool, Bool)] = []
+        if useWhole, frame.quality >= settings.minQuality {
+            probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+        }
+        if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
+            probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
+        }
+        // A borrowed region hash is looked up with its lender only; it still serves the region check.
+        if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
+            let isCrop = query.regionFrames[qf].hash != frame.hash
+            probes.append((query.regionFrames[qf].hash, false, isCrop))
+            probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
+        }
+        return probes
+    }
+
+    /// Whether `lookUp(query:)` would find any frame match or failed region check with one of
+    /// the references `videoIDs`, i.e. whether adding (or changing) those references could
+    /// change `query`'s segments. Seeded: a verified seed in one of them (every raw match of
+    /// the seeded search comes from a candidate, which needs one, or is one); exhaustive: the
+    /// lookup itself.
+    public func touches(query: VideoFrames, videoIDs: Set<Int64>) -> Bool {
+        guard !videoIDs.isEmpty else { return false }
+        guard let seeds else {
+            let (matches, failed) = lookUp(query: query)
+            return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
+                || failed.values.contains { $0.contains { videoIDs.contains(references[$0].videoID) } }
+        }
+        let pictures = query.picturesByPosition()
+        for qf in query.frames.indices {
+            for (hash, _, _) in lookupProbes(query, qf, pictures: pictures) {
+                var hit = false
+                seeds.forEachCandidate(of: hash) { id in
+                    guard !hit else { return }
+                    let id = Int(id), ref = references[video(of: id)]
+                    if ref.videoID != query.videoID, videoIDs.contains(ref.videoID), hashes[id].distance(to: hash) <= settings.thresholdBits { hit = true }
+                }
+                if hit { return true }
+            }
+        }
+        return false
+    }
 
     /// Every frame match of `query` against every reference with a different `videoID`, by
     /// reference position in `references`, all with weight 1. Query frames below `minQuality`
@@ -91,40 +185,20 @@ public struct Matcher: Sendable {
         var failedChecks: [Int: Set<Int>] = [:]
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
-        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
         let checkWhole = !settings.matchWholeFramesOfRegionVideos && hasRegions
         var byReference: [Int: [FrameMatch]] = [:]
         let pictures = query.picturesByPosition()
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        /// The hashes a query frame is looked up with: (hash, mirrored, cropped).
-        func probes(_ qf: Int) -> [(PDQHash, Bool, Bool)] {
-            let frame = query.frames[qf]
-            var probes: [(PDQHash, Bool, Bool)] = []
-            if useWhole, frame.quality >= settings.minQuality {
-                probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
-            }
-            if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
-                probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
-            }
-            // A borrowed region hash is looked up with its lender only; it still serves the check below.
-            if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
-                let isCrop = query.regionFrames[qf].hash != frame.hash
-                probes.append((query.regionFrames[qf].hash, false, isCrop))
-                probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
-            }
-            return probes
-        }
+        func probes(_ qf: Int) -> [(PDQHash, Bool, Bool)] { lookupProbes(query, qf, pictures: pictures) }
         /// One index entry within the radius of query frame `qf`'s probe.
-        func consider(_ qf: Int, _ id: Int, _ distance: Int, mirrored: Bool, cropped: Bool) {
+        func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, mirrored: Bool, cropped: Bool) {
             let frame = query.frames[qf]
-            let v = Int(entryVideo[id])
-            guard references[v].videoID != query.videoID else { return }
-            let rf = Int(entryFrame[id])
+            guard references[v].videoID != query.videoID, let (rf, entryIsRegion) = entry(id, of: v) else { return }
             // Whole frame ↔ whole frame of two region videos: only where their content
             // regions agree too (shared chrome around different panes does not).
             let ref = references[v]
-            if checkWhole, !cropped, !entryIsRegion[id], ref.hasRegions,
+            if checkWhole, !cropped, !entryIsRegion, ref.hasRegions,
                query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
                !differentRegionsExempt(distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
                 let q = query.regionFrames[qf], r = ref.regionFrames[rf]
@@ -138,7 +212,7 @@ public struct Matcher: Sendable {
             let key = v << 32 | rf
             // A crop when exactly one side is a region hash: both sides' content
             // regions matching is the same picture, not a crop.
-            let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion[id])
+            let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion)
             if let current = best[key], !Self.better((distance, transform), than: current) { return }
             best[key] = (distance, transform)
         }
@@ -153,7 +227,7 @@ public struct Matcher: Sendable {
                 var reached = Set<Int>()
                 for (p, probe) in frameProbes[qf].enumerated() {
                     seeds.forEachCandidate(of: probe.0) { id in
-                        let v = Int(entryVideo[Int(id)])
+                        let v = video(of: Int(id))
                         guard references[v].videoID != query.videoID else { return }
                         let d = hashes[Int(id)].distance(to: probe.0)
                         guard d <= radius else { return }
@@ -165,7 +239,7 @@ public struct Matcher: Sendable {
             }
             candidates = full.sorted()
             for (qf, list) in seedsOf {
-                let rest = list.filter { !full.contains(Int(entryVideo[$0.id])) }
+                let rest = list.filter { !full.contains(video(of: $0.id)) }
                 if !rest.isEmpty { crowdSeeds[qf] = rest }
             }
         }
@@ -175,7 +249,7 @@ public struct Matcher: Sendable {
             if let index {
                 for (hash, mirrored, cropped) in probes {
                     index.forEachNeighbor(of: hash, radius: radius) { n in
-                        consider(qf, Int(n.id), n.distance, mirrored: mirrored, cropped: cropped)
+                        consider(qf, Int(n.id), of: video(of: Int(n.id)), n.distance, mirrored: mirrored, cropped: cropped)
                     }
                 }
             } else if !probes.isEmpty {
@@ -185,13 +259,13 @@ public struct Matcher: Sendable {
                         for id in entryStart[v]..<entryStart[v + 1] {
                             for (hash, mirrored, cropped) in probes {
                                 let d = h[id].distance(to: hash)
-                                if d <= radius { consider(qf, id, d, mirrored: mirrored, cropped: cropped) }
+                                if d <= radius { consider(qf, id, of: v, d, mirrored: mirrored, cropped: cropped) }
                             }
                         }
                     }
                 }
                 for seed in crowdSeeds[qf] ?? [] {
-                    consider(qf, seed.id, seed.distance, mirrored: probes[seed.probe].1, cropped: probes[seed.probe].2)
+                    consider(qf, seed.id, of: video(of: seed.id), seed.distance, mirrored: probes[seed.probe].1, cropped: probes[seed.probe].2)
                 }
             }
             // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
@@ -234,9 +308,11 @@ public struct Matcher: Sendable {
         weightedFrameMatches(query: query).matches
     }
 
-    /// `frameMatches`, and the query frames dropped as common (df ≥ `maxDocumentFrequency`).
-    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>) {
+    /// `frameMatches`, the query frames dropped as common (df ≥ `maxDocumentFrequency`), and
+    /// the positions of every reference with a raw match or a failed region check.
+    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>) {
         let (raw, failedChecks) = lookUp(query: query)
+        let touched = Set(raw.keys).union(failedChecks.values.joined())
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
         var strongSpans: [Int: [(Double, Double)]] = [:]
@@ -268,7 +344,7 @@ public struct Matcher: Sendable {
             }
         }
         let common = Set(matchedBy.filter { $0.value.count >= settings.maxDocumentFrequency }.keys)
-        return (out, common)
+        return (out, common, touched)
     }
 
     /// The hashes that describe a video's frame `i` for matching (region and/or whole frame, as
@@ -412,14 +488,23 @@ public struct Matcher: Sendable {
 
     /// Segments of `query` matching any reference other than itself, best score first.
     public func match(query: VideoFrames) -> [MatchSegment] {
+        matchTracingReferences(query: query).segments
+    }
+
+    /// `match(query:)`, and the video ids of every reference the query's frames matched at all
+    /// (raw frame matches, and near-identical whole frames that failed the region check), in
+    /// ascending order: the only references whose frames decide this query's segments (through
+    /// alignment and document frequency). A query that matches none of a set of added files
+    /// keeps its segments when they are added (incremental matching).
+    public func matchTracingReferences(query: VideoFrames) -> (segments: [MatchSegment], touched: [Int64]) {
         let aligner = SegmentAligner(settings: settings)
         var out: [MatchSegment] = []
-        let (weighted, common) = weightedFrameMatches(query: query)
+        let (weighted, common, touched) = weightedFrameMatches(query: query)
         for (v, matches) in weighted.sorted(by: { $0.key < $1.key }) {
             out += aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
                 .map { extended($0, query: query, reference: references[v], common: common) }
         }
-        return out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }
+        return (out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }, touched.map { references[$0].videoID }.sorted())
     }
 
     /// Closer first; at equal distance the plainer transform (none, crop, mirror, both).

@@ -15,10 +15,14 @@ public struct MatchRequest: Sendable {
     /// Query files matched at once.
     public var jobs: Int
     public var commandLine: String
+    /// Reuse the previous run of the same comparison where that gives the same results
+    /// (incremental matching, docs/matching.md §1c); false: match every query.
+    public var reuse: Bool
 
-    public init(queryCollection: String?, referenceCollection: String?, settings: MatchSettings, jobs: Int, commandLine: String) {
+    public init(queryCollection: String?, referenceCollection: String?, settings: MatchSettings, jobs: Int, commandLine: String,
+                reuse: Bool = true) {
         self.queryCollection = queryCollection; self.referenceCollection = referenceCollection
-        self.settings = settings; self.jobs = jobs; self.commandLine = commandLine
+        self.settings = settings; self.jobs = jobs; self.commandLine = commandLine; self.reuse = reuse
     }
 }
 
@@ -36,6 +40,14 @@ public struct MatchSummary: Sendable {
     /// The candidate search used (`automatic` resolved) and the number of indexed hashes.
     public var search: MatchSettings.CandidateSearch = .exhaustive
     public var indexedHashes: Int = 0
+    /// Bytes of the matcher's search structures (index, hashes, entry ranges).
+    public var indexBytes: Int = 0
+    /// The earlier run of the same comparison whose results were reused, and how many query
+    /// files kept their segments from it (unchanged, and no frame match with a new, changed
+    /// or removed reference); nil: nothing reused (no such run, other settings or program
+    /// version, a store without `MatchReuseStore`, or `MatchRequest.reuse` off).
+    public var reusedRun: Int64? = nil
+    public var reusedQueries: Int = 0
 }
 
 public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -76,25 +88,59 @@ public struct MatchRunner: Sendable {
         let queries = request.queryCollection == request.referenceCollection
             ? references : try await store.videoFrames(collection: request.queryCollection)
         let matcher = Matcher(references: references, settings: request.settings)
+        let matcherKey = Self.matcherKey(request.settings, search: matcher.search)
+        var digests: [Int64: UInt64] = [:]
+        for video in references + (request.queryCollection == request.referenceCollection ? [] : queries) where digests[video.videoID] == nil {
+            digests[video.videoID] = video.contentDigest
+        }
 
-        var found: [MatchSegment] = []
-        var done = 0
-        progress(0, queries.count)
-        try await withThrowingTaskGroup(of: [MatchSegment].self) { group in
-            var next = queries.makeIterator()
+        // Incremental: queries of the previous run of this comparison that keep their segments.
+        var reused: [Int64: MatchedFile] = [:]
+        var reusedRun: Int64?
+        let reuseStore = store as? any MatchReuseStore
+        if request.reuse, let reuseStore,
+           let previous = try await store.matchRuns().last(where: { $0.queryCollection == request.queryCollection && $0.referenceCollection == request.referenceCollection }),
+           let state = try await reuseStore.matchReuseState(runID: previous.id), state.matcherKey == matcherKey {
+            let before = Dictionary(state.files.map { ($0.fileID, $0) }, uniquingKeysWith: { a, _ in a })
+            let currentReferences = Set(references.map(\.videoID))
+            // References that are new or whose content changed, and references that are gone.
+            let dirty = Set(references.filter { r in before[r.videoID].map { !$0.isReference || $0.digest != digests[r.videoID] } ?? true }.map(\.videoID))
+            let changed = dirty.union(state.files.filter { $0.isReference && !currentReferences.contains($0.fileID) }.map(\.fileID))
+            for q in queries {
+                guard let old = before[q.videoID], old.isQuery, old.digest == digests[q.videoID],
+                      old.touched.allSatisfy({ !changed.contains($0) }), !matcher.touches(query: q, videoIDs: dirty) else { continue }
+                reused[q.videoID] = old
+            }
+            reusedRun = previous.id
+        }
+
+        // Per query, in query order: its direct segments and the references it touched.
+        var results = [(segments: [MatchSegment], touched: [Int64])?](repeating: nil, count: queries.count)
+        for (i, q) in queries.enumerated() { if let old = reused[q.videoID] { results[i] = (old.segments, old.touched) } }
+        let pending = queries.indices.filter { results[$0] == nil }
+        var done = queries.count - pending.count
+        progress(done, queries.count)
+        try await withThrowingTaskGroup(of: (Int, [MatchSegment], [Int64]).self) { group in
+            var next = pending.makeIterator()
             func startNext() -> Bool {
-                guard let query = next.next() else { return false }
-                group.addTask { try Task.checkCancellation(); return matcher.match(query: query) }
+                guard let i = next.next() else { return false }
+                let query = queries[i]
+                group.addTask {
+                    try Task.checkCancellation()
+                    let (segments, touched) = matcher.matchTracingReferences(query: query)
+                    return (i, segments, touched)
+                }
                 return true
             }
             for _ in 0..<max(1, request.jobs) where !startNext() { break }
-            while let segments = try await group.next() {
-                found += segments
+            while let (i, segments, touched) = try await group.next() {
+                results[i] = (segments, touched)
                 done += 1
                 progress(done, queries.count)
                 _ = startNext()
             }
         }
+        let found = results.flatMap { $0?.segments ?? [] }
         var direct = Self.oneDirectionPerPair(found)
         // Derived links only where every file was compared with every other (the same
         // collection on both sides): elsewhere two queries were never compared with each other.
@@ -108,12 +154,32 @@ public struct MatchRunner: Sendable {
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
                            settings: recorded, commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
-        run = try await store.saveMatchRun(run, segments: kept)
+        if let reuseStore {
+            let queryIDs = Set(queries.map(\.videoID)), referenceIDs = Set(references.map(\.videoID))
+            var files: [MatchedFile] = []
+            for (i, q) in queries.enumerated() {
+                files.append(MatchedFile(fileID: q.videoID, digest: digests[q.videoID] ?? 0, isQuery: true, isReference: referenceIDs.contains(q.videoID),
+                                         touched: results[i]?.touched ?? [], segments: results[i]?.segments ?? []))
+            }
+            for r in references where !queryIDs.contains(r.videoID) {
+                files.append(MatchedFile(fileID: r.videoID, digest: digests[r.videoID] ?? 0, isQuery: false, isReference: true))
+            }
+            run = try await reuseStore.saveMatchRun(run, segments: kept, reuse: MatchReuseState(matcherKey: matcherKey, files: files))
+        } else {
+            run = try await store.saveMatchRun(run, segments: kept)
+        }
         let pairs = Set(kept.map(\.filePair))
         let derived = Set(kept.filter { $0.via != nil }.map(\.filePair))
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
                             linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
-                            indexedHashes: matcher.indexedHashCount)
+                            indexedHashes: matcher.indexedHashCount, indexBytes: matcher.indexByteCount,
+                            reusedRun: reused.isEmpty ? nil : reusedRun, reusedQueries: reused.count)
+    }
+
+    /// Everything besides the files that decides a query's segments: the program version, every
+    /// match setting, the search in use. A run is reused only under the same key.
+    static func matcherKey(_ settings: MatchSettings, search: MatchSettings.CandidateSearch) -> String {
+        "keyprint \(KeyprintVersion.string); search \(search.rawValue); \(settings)"
     }
 
     /// Keeps, for each unordered pair found in both directions, the direction with the higher

@@ -4,32 +4,33 @@ import KeyprintModel
 
 extension SQLiteCaseStore {
     public func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) async throws -> MatchRun {
-        try await guarded {
-            try await self.pool.write { db in
-                // Same comparison: same query and reference collection, NULL meaning "all".
-                try db.execute(sql: """
-                    DELETE FROM match_runs WHERE query_collection IS ? AND reference_collection IS ?
-                    """, arguments: [run.queryCollection, run.referenceCollection])
-                try db.execute(sql: """
-                    INSERT INTO match_runs (query_collection, reference_collection, settings, command_line, started_at, ended_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [run.queryCollection, run.referenceCollection, run.settings.json, run.commandLine,
-                                     run.startedAt, run.endedAt])
-                var saved = run
-                saved.id = db.lastInsertedRowID
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO match_segments (run_id, query_file_id, reference_file_id, query_start_s, query_end_s,
-                        reference_start_s, reference_end_s, slope, score, matched_frames, mean_distance, transform, via_file_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for s in segments {
-                    try insert.execute(arguments: [saved.id, s.queryVideoID, s.referenceVideoID, s.queryStart, s.queryEnd,
-                                                   s.referenceStart, s.referenceEnd, s.slope, s.score, s.matchedFrames,
-                                                   s.meanDistance, s.transform.rawValue, s.via])
-                }
-                return saved
-            }
+        try await guarded { try await self.pool.write { db in try Self.insertMatchRun(db, run, segments: segments) } }
+    }
+
+    /// Inside a write transaction: replaces every run of the same comparison with `run` and its segments.
+    static func insertMatchRun(_ db: Database, _ run: MatchRun, segments: [MatchSegment]) throws -> MatchRun {
+        // Same comparison: same query and reference collection, NULL meaning "all".
+        try db.execute(sql: """
+            DELETE FROM match_runs WHERE query_collection IS ? AND reference_collection IS ?
+            """, arguments: [run.queryCollection, run.referenceCollection])
+        try db.execute(sql: """
+            INSERT INTO match_runs (query_collection, reference_collection, settings, command_line, started_at, ended_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [run.queryCollection, run.referenceCollection, run.settings.json, run.commandLine,
+                             run.startedAt, run.endedAt])
+        var saved = run
+        saved.id = db.lastInsertedRowID
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO match_segments (run_id, query_file_id, reference_file_id, query_start_s, query_end_s,
+                reference_start_s, reference_end_s, slope, score, matched_frames, mean_distance, transform, via_file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for s in segments {
+            try insert.execute(arguments: [saved.id, s.queryVideoID, s.referenceVideoID, s.queryStart, s.queryEnd,
+                                           s.referenceStart, s.referenceEnd, s.slope, s.score, s.matchedFrames,
+                                           s.meanDistance, s.transform.rawValue, s.via])
         }
+        return saved
     }
 
     public func matchRuns() async throws -> [MatchRun] {

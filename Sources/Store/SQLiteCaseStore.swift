@@ -296,6 +296,26 @@ public final class SQLiteCaseStore: CaseStore {
             // When a failed file is tried again (`FailureRetry.storageKey`); NULL: when it changes.
             try db.execute(sql: "ALTER TABLE files ADD COLUMN retry TEXT")
         }
+        migrator.registerMigration("v9-match-reuse") { db in
+            // Incremental matching (MatchReuseStore): what the next run of the same comparison
+            // needs to reuse a query's results; replaced with its run, removed with its file.
+            try db.execute(sql: """
+                CREATE TABLE match_run_reuse (
+                    run_id INTEGER PRIMARY KEY REFERENCES match_runs(id) ON DELETE CASCADE,
+                    matcher_key TEXT NOT NULL
+                );
+                CREATE TABLE match_run_files (
+                    run_id INTEGER NOT NULL REFERENCES match_runs(id) ON DELETE CASCADE,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    digest INTEGER NOT NULL,
+                    is_query INTEGER NOT NULL,
+                    is_reference INTEGER NOT NULL,
+                    touched BLOB NOT NULL,
+                    segments BLOB NOT NULL,
+                    PRIMARY KEY (run_id, file_id)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -34,7 +34,10 @@ extension Keyprint {
             --no-derived-links turns this off.
 
             Defaults: --threshold 31, --min-duration 3, --jobs = the number of cores, derived \
-            links on. While a scan of the same case runs, the results cover only the files it has \
+            links on. Incremental: when the previous run of the same comparison had the same \
+            settings, a query file that is unchanged and whose frames match no new, changed or \
+            removed file keeps its results from that run (the results equal a full run); --full \
+            matches every query again. While a scan of the same case runs, the results cover only the files it has \
             done so far: a warning on stderr says so.
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
@@ -64,6 +67,9 @@ extension Keyprint {
             valueName: "SEARCH"))
         var search: MatchSettings.CandidateSearch = .automatic
 
+        @Flag(name: .long, help: "Match every query file again instead of reusing the previous run's results for unchanged files.")
+        var full = false
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -86,7 +92,8 @@ extension Keyprint {
             settings.deriveLinks = !noDerivedLinks
             settings.candidateSearch = search
             let request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
-                                       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine)
+                                       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine,
+                                       reuse: !full)
             let showProgress = !quiet
             let summary = try await MatchRunner(store: store).run(request) { done, total in
                 if showProgress && total > 0 && (done == total || done % 10 == 0) {
@@ -97,6 +104,10 @@ extension Keyprint {
             for file in try await store.files(collection: nil) { names[file.id] = file.collection + ":" + file.relativePath }
             try Terminal.out("Compared \(summary.queryFiles) query file(s) against \(summary.referenceFiles) reference file(s) "
                          + "(threshold \(threshold) bits, min duration \(minDuration) s).")
+            if let reusedRun = summary.reusedRun {
+                try Terminal.out("Reused the results of \(summary.reusedQueries) unchanged query file(s) from match run #\(reusedRun) "
+                             + "(no frame match with a new, changed or removed file); matched \(summary.queryFiles - summary.reusedQueries) query file(s).")
+            }
             if summary.search == .seeded {
                 try Terminal.out("Candidate search: seeded (\(summary.indexedHashes) indexed hashes); see docs/matching.md.")
             }

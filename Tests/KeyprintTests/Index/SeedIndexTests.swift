@@ -5,10 +5,10 @@ import Testing
 @Suite struct SeedIndexTests {
     /// The definition: stored hashes equal to the query on at least one of the index's chunks.
     static func agreeingOnAChunk(_ stored: [PDQHash], _ query: PDQHash, tables: Int) -> [UInt32] {
-        stored.indices.filter { i in
-            (0..<tables).contains { t in
-                let lo = t * 256 / tables, hi = (t + 1) * 256 / tables
-                return SeedIndex.chunk(stored[i], start: lo, width: hi - lo) == SeedIndex.chunk(query, start: lo, width: hi - lo)
+        let ranges = SeedIndex.chunkRanges(tableCount: tables)
+        return stored.indices.filter { i in
+            ranges.contains { r in
+                SeedIndex.chunk(stored[i], start: r.lowerBound, width: r.count) == SeedIndex.chunk(query, start: r.lowerBound, width: r.count)
             }
         }.map(UInt32.init)
     }
@@ -53,12 +53,64 @@ import Testing
     @Test func unrelatedHashesAreRarelyCandidates() {
         var rng = SplitMix64(seed: 77)
         let stored = (0..<100_000).map { _ in PDQHash.random(using: &rng) }
-        let index = SeedIndex(hashes: stored, tableCount: 10)
+        let index = SeedIndex(hashes: stored)
         var candidates = 0
         for _ in 0..<1000 { index.forEachCandidate(of: PDQHash.random(using: &rng)) { _ in candidates += 1 } }
-        // 10 tables × 100 000 / 2^25.6 ≈ 0.02 chance collisions per lookup.
+        // 9 tables × 100 000 / 2^25 ≈ 0.03 chance collisions per lookup.
         #expect(candidates < 100)
-        #expect(index.bytesPerEntry < 100)
+        #expect(index.bytesPerIndexedHash <= 64)
+    }
+
+    @Test func chunksAre25BitsSpreadOverTheHash() {
+        let ranges = SeedIndex.chunkRanges(tableCount: 9)
+        #expect(ranges.map(\.count) == Array(repeating: 25, count: 9))
+        #expect(ranges.first?.lowerBound == 0 && ranges.last!.upperBound <= 256)
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound <= $1.lowerBound })
+        // 12 tables: chunks of 21–22 bits, no gaps.
+        #expect(SeedIndex.chunkRanges(tableCount: 12).reduce(0) { $0 + $1.count } == 256)
+        #expect(SeedIndex.defaultTableCount(entries: 1 << 24) == 9)
+        #expect(SeedIndex.defaultTableCount(entries: (1 << 24) + 1) == 8)
+        #expect(SeedIndex.defaultTableCount(entries: 100_000_000) == 8)
+    }
+
+    @Test func onlyIndexedEntriesAreCandidates() {
+        var rng = SplitMix64(seed: 41)
+        let base = (0..<500).map { _ in PDQHash.random(using: &rng) }
+        // Every hash twice: even positions indexed, odd ones (the same hashes) not.
+        let stored = base.flatMap { [$0, $0] }
+        let index = SeedIndex(hashes: stored) { $0 % 2 == 0 }
+        #expect(index.indexedCount == 500 && index.count == 1000)
+        for (i, h) in base.enumerated() {
+            var found: [UInt32] = []
+            index.forEachCandidate(of: h) { found.append($0) }
+            #expect(found == [UInt32(2 * i)])
+        }
+    }
+
+    @Test func aBucketOfTensOfThousandsOfIdenticalHashesIsExact() {
+        // One picture in 70 000 entries: its directory block overflows 8-bit offsets.
+        var rng = SplitMix64(seed: 9)
+        let logo = PDQHash.random(using: &rng)
+        var stored = [PDQHash](repeating: logo, count: 70_000)
+        stored += (0..<20_000).map { _ in PDQHash.random(using: &rng) }
+        let index = SeedIndex(hashes: stored)
+        var found = 0
+        index.forEachCandidate(of: logo) { found += $0 < 70_000 ? 1 : 0 }
+        #expect(found == 70_000)
+        for i in stride(from: 70_000, to: 90_000, by: 997) {
+            var ids: [UInt32] = []
+            index.forEachCandidate(of: stored[i]) { ids.append($0) }
+            #expect(ids.contains(UInt32(i)))
+        }
+    }
+
+    @Test func atMost64BytesPerIndexedHash() {
+        var rng = SplitMix64(seed: 12)
+        let stored = (0..<300_000).map { _ in PDQHash.random(using: &rng) }
+        let index = SeedIndex(hashes: stored)
+        #expect(index.tableCount == 9)
+        #expect(index.bytesPerIndexedHash <= 64, "\(index.bytesPerIndexedHash) B per hash")
+        #expect(index.bytesPerIndexedHash >= 32 + 9 * 19.0 / 8)   // the hash and 19-bit ids at least
     }
 
     @Test func emptyAndTinyIndexes() {

@@ -71,17 +71,16 @@ import Testing
     }
 
     @Test func aPairWhoseFramesDifferInEveryChunkIsNotSeen() {
-        // The documented limit: every frame of the copy 20 bits from the original, two bits in
-        // each of the 10 chunks, so no chunk agrees and no seed is found. Exhaustive search
+        // The documented limit: every frame of the copy 18 bits from the original, two bits in
+        // each of the 9 chunks, so no chunk agrees and no seed is found. Exhaustive search
         // (radius 31) links them; seeded does not.
         var rng = SplitMix64(seed: 5)
         // Content that changes completely between samples, so no other frame pair agrees either.
         let original = SyntheticRecording(seconds: 30, seed: 2, bitsPerStep: 40).frames(from: 0, duration: 30, noise: 0)
         let copy = original.map { f -> FrameHash in
             var bits: [Int] = []
-            for t in 0..<10 {
-                let lo = t * 256 / 10, hi = (t + 1) * 256 / 10
-                var offsets = Array(lo..<hi)
+            for chunk in SeedIndex.chunkRanges(tableCount: SeedIndex.defaultTableCount(entries: 60)) {
+                var offsets = Array(chunk)
                 offsets.shuffle(using: &rng)
                 bits += offsets.prefix(2)
             }

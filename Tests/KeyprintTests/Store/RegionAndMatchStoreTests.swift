@@ -158,6 +158,28 @@ import Testing
         #expect(try await store.matchSegments(runID: scoped.id).count == 1)
     }
 
+    @Test func matchReuseStateIsSavedWithItsRunBitExactAndReplacedWithIt() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let (store, _, ids) = try await Self.storeWithFiles(folder, count: 3)
+        let run = MatchRun(queryCollection: nil, referenceCollection: nil, settings: MatchRunSettings(MatchSettings()),
+                           commandLine: "k match", startedAt: Date())
+        var odd = Self.segment(ids[0], ids[1], score: 0.1 + 0.2, start: 1.0 / 3.0)
+        odd.via = ids[2]
+        let state = MatchReuseState(matcherKey: "key", files: [
+            MatchedFile(fileID: ids[0], digest: UInt64.max - 5, isQuery: true, isReference: true, touched: [ids[1], ids[2]],
+                        segments: [Self.segment(ids[0], ids[1], score: 3), odd]),
+            MatchedFile(fileID: ids[1], digest: 7, isQuery: false, isReference: true),
+        ])
+        let saved = try await store.saveMatchRun(run, segments: [Self.segment(ids[0], ids[1], score: 3)], reuse: state)
+        #expect(try await store.matchReuseState(runID: saved.id) == state)
+        #expect(try await store.matchSegments(runID: saved.id).count == 1)
+        // A run of the same comparison saved without reuse state replaces it, state included.
+        let plain = try await store.saveMatchRun(run, segments: [])
+        #expect(try await store.matchReuseState(runID: plain.id) == nil)
+        #expect(try await store.matchReuseState(runID: saved.id) == nil)
+    }
+
     @Test func aVersion3FileRegionBecomesItsOnlyShot() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -203,7 +225,7 @@ import Testing
         ])
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try await store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames", "v7-file-warnings", "v8-failure-retry"])
+        #expect(try await store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames", "v7-file-warnings", "v8-failure-retry", "v9-match-reuse"])
         #expect(try await store.frames(fileID: 1).map(\.frameHash) == [frame])
         #expect(try await store.regions(fileID: 1).isEmpty)
         #expect(try await store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
