@@ -107,6 +107,17 @@ static inline int CFFmpeg_frame_is_key(const AVFrame *frame) {
 #endif
 }
 
+/// Fixed-quality encoding (the ffmpeg CLI's `-q:v`): AV_CODEC_FLAG_QSCALE and FF_QP2LAMBDA are
+/// macros; the encoder reads the quality from each frame, so the frame gets it too.
+static inline void CFFmpeg_set_fixed_quality(AVCodecContext *context, int qscale) {
+    context->flags |= AV_CODEC_FLAG_QSCALE;
+    context->global_quality = FF_QP2LAMBDA * qscale;
+}
+
+static inline void CFFmpeg_set_frame_quality(AVFrame *frame, int qscale) {
+    frame->quality = FF_QP2LAMBDA * qscale;
+}
+
 /// Silence FFmpeg's own logging (the library never prints; errors reach us as codes).
 static inline void CFFmpeg_set_log_quiet(void) { av_log_set_level(AV_LOG_QUIET); }
 

@@ -22,14 +22,15 @@ public final class VideoReader {
     /// decoded), in seconds from the stream's start.
     public private(set) var reachedTime: Double = 0
 
-    private let file: EvidenceFile
-    private let deadline: Deadline
-    private let format: FormatContext
-    private let codec: CodecContext
-    private let stream: UnsafeMutablePointer<AVStream>
-    private let streamIndex: Int32
-    private let timeBase: AVRational
-    private let startPTS: Int64
+    // Internal, not private: `VideoReader+Seek` (thumbnails) seeks and decodes on them too.
+    let file: EvidenceFile
+    let deadline: Deadline
+    let format: FormatContext
+    let codec: CodecContext
+    let stream: UnsafeMutablePointer<AVStream>
+    let streamIndex: Int32
+    let timeBase: AVRational
+    let startPTS: Int64
     private let scaler = LumaScaler()
 
     /// Opens `path` read-only (`EvidenceFile`) and decodes it with a deadline of
@@ -239,14 +240,14 @@ public final class VideoReader {
         return out
     }
 
-    private func checkDeadline(force: Bool = false) throws {
+    func checkDeadline(force: Bool = false) throws {
         guard let budget = deadline.budget else { return }
         if force || deadline.hasPassed {
             throw DecodeError.timedOut(path: path, seconds: budget)
         }
     }
 
-    private func timestamp(of frame: UnsafeMutablePointer<AVFrame>) -> Double {
+    func timestamp(of frame: UnsafeMutablePointer<AVFrame>) -> Double {
         var pts = frame.pointee.best_effort_timestamp
         if pts == FFmpegStatus.noPTS { pts = frame.pointee.pts }
         if pts == FFmpegStatus.noPTS { return 0 }
