@@ -52,6 +52,19 @@ public final class AtomicFile {
         }
     }
 
+    /// Appends bytes (an image, say) to the temporary file.
+    public func write(bytes: [UInt8]) throws(ExportError) {
+        guard !finished else { return }
+        var failure: ExportError?
+        bytes.withUnsafeBytes { raw in
+            do throws(ExportError) { try DescriptorWriter(descriptor: descriptor, name: path).write(raw) } catch { failure = error }
+        }
+        if let failure {
+            abandon()
+            throw failure
+        }
+    }
+
     /// Flushes the temporary file to disk and renames it over the target.
     public func commit() throws(ExportError) {
         guard !finished else { return }
@@ -102,6 +115,13 @@ public final class AtomicFile {
     public static func write(_ text: String, folder: String, name: String) throws(ExportError) {
         let file = try AtomicFile(folder: folder, name: name)
         try file.write(text)
+        try file.commit()
+    }
+
+    /// Writes `bytes` to `folder/name` atomically.
+    public static func write(bytes: [UInt8], folder: String, name: String) throws(ExportError) {
+        let file = try AtomicFile(folder: folder, name: name)
+        try file.write(bytes: bytes)
         try file.commit()
     }
 }
