@@ -8,8 +8,9 @@ import KeyprintStore
 /// thumbnails it shows under `frames/`, each cut from the evidence itself (`ThumbnailCutter`:
 /// read-only, the scan's safe open; a file changed since its scan is flagged, not shown).
 ///
-/// Every file is written atomically (`AtomicFile`), `index.html` last, so a report folder holds
-/// either the previous report or the new one's pages with all their images. The folder must be
+/// Every file is written atomically (`AtomicFile`), `index.html` last and only once the
+/// thumbnails are on disk (one `sync` for all of them), so a report folder holds either the
+/// previous report or the new one's page with all its images, even after a crash. The folder must be
 /// a real path outside every scanned evidence folder (`EvidencePaths.resolveOutputFolder`).
 public struct ReportBuilder: Sendable {
     public let store: any CaseStore
@@ -20,6 +21,10 @@ public struct ReportBuilder: Sendable {
     /// Frames in each video's contact sheet.
     public var sheetFrames = 12
     public var thumbnailWidth = 240
+    /// Re-hash each file (MD5, SHA-1, SHA-256, through the descriptor the thumbnails are cut
+    /// from) and flag it when its digests are not the scan's: slower (every byte is read), for
+    /// a change that keeps size and modification time.
+    public var verifyDigests = false
 
     public init(store: any CaseStore, database: String) {
         self.store = store
@@ -64,10 +69,20 @@ public struct ReportBuilder: Sendable {
                 let cutter = try ThumbnailCutter(fileSystemPath: FileSystemPath(root: file.root, relative: file.relativePath),
                                                  displayPath: file.path, scannedSize: file.size,
                                                  scannedModificationNanoseconds: file.mtimeNanoseconds, maxWidth: thumbnailWidth)
+                if verifyDigests, let stored = file.digests {
+                    let now: CustodyDigests
+                    do { now = try CustodyHasher.hash(file: cutter.file).digests } catch {
+                        throw ThumbnailCutter.Failure.cannotRead(path: file.path, reason: "\(error)")
+                    }
+                    if now != stored {
+                        throw ThumbnailCutter.Failure.changedSinceScan(path: file.path, change: "SHA-256 \(stored.sha256) → \(now.sha256)")
+                    }
+                }
                 for time in times.sorted() {
                     let thumbnail = try cutter.cut(at: time)
                     let name = Self.imageName(fileID: fileID, time: time)
-                    try AtomicFile.write(bytes: thumbnail.jpeg, folder: framesFolder, name: name)
+                    // Flushed all at once below: one fsync per thumbnail cost more than cutting it.
+                    try AtomicFile.write(bytes: thumbnail.jpeg, folder: framesFolder, name: name, flush: false)
                     written[time] = "frames/" + name
                     done += 1
                     if done % 25 == 0 { progress(Progress(thumbnailsDone: done, thumbnailsTotal: total, path: file.path)) }
@@ -82,6 +97,8 @@ public struct ReportBuilder: Sendable {
             }
         }
         progress(Progress(thumbnailsDone: total, thumbnailsTotal: total, path: ""))
+        // Every thumbnail and its rename on disk before the page that shows them.
+        sync()
         let document = plan.document(images: images, problems: problems)
         try AtomicFile.write(ReportHTML.document(document), folder: folder, name: "index.html")
         var flagged: [String: String] = [:]

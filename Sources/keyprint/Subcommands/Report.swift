@@ -22,8 +22,8 @@ extension Keyprint {
             external image), printable (chromium --headless --print-to-pdf gives a PDF).
 
             Thumbnails are cut from the evidence itself, read-only, at the stored frame times; a \
-            file whose size or modification time is not what its scan stored is flagged in the \
-            report, and no frame of it is shown. Every file is written atomically, index.html \
+            file whose size or modification time (with --verify-hashes: or digests) is not what \
+            its scan stored is flagged in the report, and no frame of it is shown. Every file is written atomically, index.html \
             last. Refused: a DIR inside any evidence folder the case scanned, a DIR that is a \
             symbolic link or not a folder. Progress goes to stderr.
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
@@ -34,6 +34,9 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("The report folder (created when missing).", valueName: "DIR"))
         var output: String
 
+        @Flag(name: .long, help: "Re-hash every file (MD5, SHA-1, SHA-256) before cutting its frames and flag one whose digests are not its scan's (reads every byte).")
+        var verifyHashes = false
+
         @Flag(name: .long, help: "No progress line.")
         var quiet = false
 
@@ -43,9 +46,14 @@ extension Keyprint {
             if let sqlite = opened.store as? SQLiteCaseStore, !(try await sqlite.appliedMigrations().contains("v3-matches")) {
                 throw CommandFailure(.usage, "no match results in \(database.db); run `keyprint match --db \(Terminal.shellQuoted(database.db))` first")
             }
+            if try await opened.store.matchRuns().isEmpty {
+                Terminal.error("no match run in \(database.db) yet: the report shows the case and its contact sheets only (run `keyprint match --db \(Terminal.shellQuoted(database.db))` for links)")
+            }
             let quiet = self.quiet
             var lastLine = Date.distantPast
-            let summary = try await ReportBuilder(store: opened.store, database: opened.location).write(to: folder) { progress in
+            var builder = ReportBuilder(store: opened.store, database: opened.location)
+            builder.verifyDigests = verifyHashes
+            let summary = try await builder.write(to: folder) { progress in
                 guard !quiet, progress.thumbnailsTotal > 0 else { return }
                 let now = Date()
                 guard now.timeIntervalSince(lastLine) >= 1 || progress.thumbnailsDone == progress.thumbnailsTotal else { return }

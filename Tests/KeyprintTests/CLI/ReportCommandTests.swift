@@ -188,6 +188,37 @@ import Testing
         #expect(images.count >= 12 && images.allSatisfy { !$0.hasPrefix("f\(changed.id)-") })
     }
 
+    /// A change that keeps size and modification time shows only when the digests are checked.
+    @Test func verifyHashesFlagsAChangeThatKeepsSizeAndTime() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = try EvidencePaths.resolveFolder(try folder.sub("evidence"))
+        try TestVideos.make(root + "/a.mp4", variant: 2, seconds: 6)
+        try FileManager.default.copyItem(atPath: root + "/a.mp4", toPath: root + "/b.mp4")
+        let database = folder.path + "/case.sqlite"
+        #expect(try KeyprintBinary.run(["scan", root, "--db", database, "--quiet"]).status == 0)
+        #expect(try KeyprintBinary.run(["match", "--db", database, "--quiet"]).status == 0)
+        // One byte in the middle of b.mp4 (its media data) flipped, size and mtime put back.
+        let path = root + "/b.mp4"
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+
+        let plain = try KeyprintBinary.run(["report", "--db", database, "--output", folder.path + "/plain", "--quiet"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(!plain.stderr.contains("b.mp4"), "\(plain.stderr)")
+        let verified = try KeyprintBinary.run(["report", "--db", database, "--output", folder.path + "/verified", "--verify-hashes", "--quiet"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stderr.contains("no frames of") && verified.stderr.contains("b.mp4") && verified.stderr.contains("SHA-256"))
+        #expect(!verified.stderr.contains("a.mp4"), "\(verified.stderr)")
+        let html = try String(contentsOfFile: folder.path + "/verified/index.html", encoding: .utf8)
+        #expect(html.contains("the file changed since it was scanned (SHA-256 "))
+    }
+
     @Test func escapeCoversMarkupQuotesAndControlCharacters() {
         #expect(ReportHTML.escape("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
         #expect(ReportHTML.escape("bell\u{07}esc\u{1B}") == "bell\\u{7}esc\\u{1b}")
