@@ -17,7 +17,8 @@ public final class ThumbnailCutter {
     public let width: Int
     public let height: Int
 
-    private let file: EvidenceFile
+    /// The one descriptor the thumbnails are cut from (for a custody re-hash of the same bytes).
+    public let file: EvidenceFile
     private let reader: VideoReader
     private let encoder: JPEGEncoder
     private let rotation: Int

@@ -52,10 +52,25 @@ public final class AtomicFile {
         }
     }
 
-    /// Flushes the temporary file to disk and renames it over the target.
-    public func commit() throws(ExportError) {
+    /// Appends bytes (an image, say) to the temporary file.
+    public func write(bytes: [UInt8]) throws(ExportError) {
         guard !finished else { return }
-        if fsync(descriptor) != 0 { try fail("fsync") }
+        var failure: ExportError?
+        bytes.withUnsafeBytes { raw in
+            do throws(ExportError) { try DescriptorWriter(descriptor: descriptor, name: path).write(raw) } catch { failure = error }
+        }
+        if let failure {
+            abandon()
+            throw failure
+        }
+    }
+
+    /// Flushes the temporary file to disk and renames it over the target. `flush: false` leaves
+    /// the flushing (of the file and of the folder's rename) to the caller, who writes many
+    /// files and then flushes them all at once (`sync`) before the one that names them.
+    public func commit(flush: Bool = true) throws(ExportError) {
+        guard !finished else { return }
+        if flush && fsync(descriptor) != 0 { try fail("fsync") }
         let closed = close(descriptor)
         descriptor = -1
         if closed != 0 { try fail("close") }
@@ -65,6 +80,7 @@ public final class AtomicFile {
         }
         if rename(temporaryPath, path) != 0 { try fail("rename") }
         finished = true
+        guard flush else { return }
         // The rename itself is durable once the folder is flushed too.
         let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderDescriptor >= 0 {
@@ -103,5 +119,12 @@ public final class AtomicFile {
         let file = try AtomicFile(folder: folder, name: name)
         try file.write(text)
         try file.commit()
+    }
+
+    /// Writes `bytes` to `folder/name` atomically.
+    public static func write(bytes: [UInt8], folder: String, name: String, flush: Bool = true) throws(ExportError) {
+        let file = try AtomicFile(folder: folder, name: name)
+        try file.write(bytes: bytes)
+        try file.commit(flush: flush)
     }
 }

@@ -107,7 +107,7 @@ public struct FramesExporter {
     }
 
     /// Creates a folder, or checks that the one there is a folder and not a symbolic link.
-    static func makeFolder(_ path: String, withParents: Bool) throws(ExportError) {
+    public static func makeFolder(_ path: String, withParents: Bool) throws(ExportError) {
         var info = stat()
         if lstat(path, &info) == 0 {
             if info.st_mode & S_IFMT != S_IFDIR { throw .notAFolder(path: path) }

@@ -2,44 +2,69 @@ import Foundation
 import KeyprintModel
 import KeyprintStore
 
-/// One matched segment as the examiner's timeline shows it: the segment plus the facts about
-/// both files and the settings that produced it. The store fills this; the writer only formats.
-public struct TimelineRow: Sendable, Equatable {
+/// One file of a timeline row: where it is and which bytes it was.
+public struct TimelineFile: Sendable, Equatable {
     /// The scanned folder joined with the file's relative path.
-    public var queryPath: String
-    public var referencePath: String
+    public var path: String
+    public var collection: String
+    /// Relative to the collection's evidence folder.
+    public var relativePath: String
+    /// Seconds, from the media facts; nil when unknown.
+    public var duration: Double?
+    public var md5: String
+    public var sha1: String
+    public var sha256: String
+
+    public init(path: String, collection: String, relativePath: String, duration: Double?, md5: String, sha1: String, sha256: String) {
+        self.path = path; self.collection = collection; self.relativePath = relativePath
+        self.duration = duration; self.md5 = md5; self.sha1 = sha1; self.sha256 = sha256
+    }
+
+    public init(_ file: StoredFile) {
+        self.init(path: file.path, collection: file.collection, relativePath: file.relativePath, duration: file.media?.duration,
+                  md5: file.digests?.md5 ?? "", sha1: file.digests?.sha1 ?? "", sha256: file.digests?.sha256 ?? "")
+    }
+}
+
+/// One row of the examiner's timeline: a matched segment with the facts about both files and
+/// the run and settings that produced it. The exporter fills this; the writer only formats.
+/// Another kind of row (a known-file hit, say) fills the same fields: `reference` is then the
+/// known file, and `segment` its span.
+public struct TimelineRow: Sendable, Equatable {
+    public var query: TimelineFile
+    public var reference: TimelineFile
     public var segment: MatchSegment
     /// The query container's creation time, when it has one.
     public var queryCreationTime: Date?
     /// The query file's modification time (the fallback for `datetime`).
     public var queryModificationTime: Date
-    public var queryMD5: String
-    public var querySHA256: String
-    public var referenceMD5: String
-    public var referenceSHA256: String
+    /// The match run that stored the segment, and its comparison ("samples against samples",
+    /// "all against all").
+    public var matchRunID: Int64
+    public var comparison: String
     public var thresholdBits: Int
     public var minDuration: Double
     /// How frames were sampled, e.g. "every 1 s", "keyframes", "all frames".
     public var sampling: String
-    /// The path of the third file a derived segment goes through (`MatchSegment.via`).
-    public var viaPath: String?
+    /// The third file a derived segment goes through (`MatchSegment.via`).
+    public var via: TimelineFile?
+    public var keyprintVersion: String
 
-    public init(queryPath: String, referencePath: String, segment: MatchSegment, queryCreationTime: Date?,
-                queryModificationTime: Date, queryMD5: String, querySHA256: String, referenceMD5: String,
-                referenceSHA256: String, thresholdBits: Int, minDuration: Double, sampling: String, viaPath: String? = nil) {
-        self.queryPath = queryPath
-        self.referencePath = referencePath
+    public init(query: TimelineFile, reference: TimelineFile, segment: MatchSegment, queryCreationTime: Date?,
+                queryModificationTime: Date, matchRunID: Int64, comparison: String, thresholdBits: Int, minDuration: Double,
+                sampling: String, via: TimelineFile? = nil, keyprintVersion: String = KeyprintVersion.string) {
+        self.query = query
+        self.reference = reference
         self.segment = segment
         self.queryCreationTime = queryCreationTime
         self.queryModificationTime = queryModificationTime
-        self.queryMD5 = queryMD5
-        self.querySHA256 = querySHA256
-        self.referenceMD5 = referenceMD5
-        self.referenceSHA256 = referenceSHA256
+        self.matchRunID = matchRunID
+        self.comparison = comparison
         self.thresholdBits = thresholdBits
         self.minDuration = minDuration
         self.sampling = sampling
-        self.viaPath = viaPath
+        self.via = via
+        self.keyprintVersion = keyprintVersion
     }
 }
 
@@ -51,8 +76,9 @@ public enum TimelineCSV {
         "query_path", "query_start_s", "query_end_s",
         "reference_path", "reference_start_s", "reference_end_s",
         "score", "matched_frames", "mean_distance", "transform",
-        "query_md5", "query_sha256", "reference_md5", "reference_sha256",
-        "threshold_bits", "min_duration_s", "sampling", "speed", "linked_via",
+        "query_collection", "query_relative_path", "query_duration_s", "query_md5", "query_sha1", "query_sha256",
+        "reference_collection", "reference_relative_path", "reference_duration_s", "reference_md5", "reference_sha1", "reference_sha256",
+        "match_run_id", "comparison", "threshold_bits", "min_duration_s", "sampling", "speed", "linked_via", "keyprint_version",
     ]
 
     public static let creationTimeDescription = "Query start (container creation time + offset)"
@@ -62,15 +88,22 @@ public enum TimelineCSV {
     /// cell is text and is neutralised against spreadsheet formulas.
     public static let numericColumns: Set<String> = [
         "query_start_s", "query_end_s", "reference_start_s", "reference_end_s", "score", "matched_frames",
-        "mean_distance", "threshold_bits", "min_duration_s", "speed",
+        "mean_distance", "query_duration_s", "reference_duration_s", "match_run_id", "threshold_bits", "min_duration_s", "speed",
     ]
 
-    /// The header line and one line per row, CRLF-terminated (`CSVWriter`'s RFC 4180 encoding).
+    /// The header line, CRLF-terminated.
+    public static var header: String { CSVWriter.row(columns.map { .text($0) }) }
+
+    /// One row's line, CRLF-terminated (`CSVWriter`'s RFC 4180 encoding; text cells neutralised
+    /// against spreadsheet formulas).
+    public static func line(_ row: TimelineRow) -> String {
+        CSVWriter.row(zip(columns, cells(row)).map { numericColumns.contains($0) ? .number($1) : .text($1) })
+    }
+
+    /// The header line and one line per row.
     public static func document(_ rows: [TimelineRow]) -> String {
-        var out = CSVWriter.row(columns.map { .text($0) })
-        for row in rows {
-            out += CSVWriter.row(zip(columns, cells(row)).map { numericColumns.contains($0) ? .number($1) : .text($1) })
-        }
+        var out = header
+        for row in rows { out += line(row) }
         return out
     }
 
@@ -88,28 +121,32 @@ public enum TimelineCSV {
         let s = row.segment
         let base = row.queryCreationTime ?? row.queryModificationTime
         let description = row.queryCreationTime == nil ? modificationTimeDescription : creationTimeDescription
+        let q = row.query, r = row.reference
         return [
             message(row),
             iso8601(base.timeIntervalSince1970 + s.queryStart),
             description,
-            row.queryPath, format3(s.queryStart), format3(s.queryEnd),
-            row.referencePath, format3(s.referenceStart), format3(s.referenceEnd),
+            q.path, format3(s.queryStart), format3(s.queryEnd),
+            r.path, format3(s.referenceStart), format3(s.referenceEnd),
             format3(s.score), String(s.matchedFrames), format3(s.meanDistance), s.transform.rawValue,
-            row.queryMD5, row.querySHA256, row.referenceMD5, row.referenceSHA256,
-            String(row.thresholdBits), format3(row.minDuration), row.sampling, format3(s.slope), row.viaPath ?? "",
+            q.collection, q.relativePath, q.duration.map(format3) ?? "", q.md5, q.sha1, q.sha256,
+            r.collection, r.relativePath, r.duration.map(format3) ?? "", r.md5, r.sha1, r.sha256,
+            String(row.matchRunID), row.comparison,
+            String(row.thresholdBits), format3(row.minDuration), row.sampling, format3(s.slope), row.via?.path ?? "", row.keyprintVersion,
         ]
     }
 
-    /// "q.mp4 00:00:03–00:00:25 matches r.mp4 00:00:03–00:00:25 (mirror)"; the transform is
-    /// named only when one was needed, the speed only when it is not 1×.
+    /// "q.mp4 00:00:03.0–00:00:25.0 matches r.mp4 00:00:03.0–00:00:25.0 (mirror)": times to the
+    /// tenth of a second, rounded from the numeric columns' millisecond values so that both
+    /// agree; the transform is named only when one was needed, the speed only when it is not 1×.
     public static func message(_ row: TimelineRow) -> String {
         let s = row.segment
-        var text = "\(fileName(row.queryPath)) \(clock(s.queryStart))–\(clock(s.queryEnd)) matches "
-            + "\(fileName(row.referencePath)) \(clock(s.referenceStart))–\(clock(s.referenceEnd))"
+        var text = "\(fileName(row.query.path)) \(clock(s.queryStart))–\(clock(s.queryEnd)) matches "
+            + "\(fileName(row.reference.path)) \(clock(s.referenceStart))–\(clock(s.referenceEnd))"
         var notes: [String] = []
         if s.transform != .none { notes.append(s.transform.rawValue) }
         if abs(s.slope - 1) >= 0.02 { notes.append("reference at \(format2(s.slope))× speed") }
-        if let via = row.viaPath { notes.append("derived: both match \(fileName(via))") }
+        if let via = row.via { notes.append("derived: both match \(fileName(via.path))") }
         if !notes.isEmpty { text += " (" + notes.joined(separator: ", ") + ")" }
         return text
     }
@@ -124,10 +161,13 @@ public enum TimelineCSV {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2)).\(pad(ms, 3))Z"
     }
 
-    /// HH:MM:SS of a video time, to the nearest second.
+    /// HH:MM:SS.s of a video time: its millisecond value (the numeric columns' three decimals)
+    /// rounded to the tenth, halves up.
     static func clock(_ seconds: Double) -> String {
-        let total = Int64(max(0, seconds).rounded())
-        return "\(pad(total / 3600, 2)):\(pad(total / 60 % 60, 2)):\(pad(total % 60, 2))"
+        let millis = Int64((max(0, seconds) * 1000).rounded())
+        let tenths = (millis + 50) / 100
+        let total = tenths / 10
+        return "\(pad(total / 3600, 2)):\(pad(total / 60 % 60, 2)):\(pad(total % 60, 2)).\(tenths % 10)"
     }
 
     private static func fileName(_ path: String) -> String {

@@ -2,34 +2,61 @@ import Foundation
 import KeyprintModel
 import KeyprintStore
 
-/// Turns the stored match results into timeline rows: every stored run (one per comparison),
-/// each segment with both files' paths (scanned folder + relative path), digests, the query's
-/// creation or modification time, and the settings; highest score first.
+/// Turns the stored match results into timeline rows: the segments of every stored run (one
+/// per comparison), grouped by linked pair of files, one direction per pair however many runs
+/// linked it (`LinkedPairs`: that of its strongest segment), pairs strongest first and, within
+/// a pair, in query time order. Each row carries both files (path, collection, relative path,
+/// duration, digests), the query's creation or modification time, the run and its settings.
 public struct TimelineExporter: Sendable {
     public let store: any CaseStore
 
     public init(store: any CaseStore) { self.store = store }
 
+    /// Every row, in timeline order.
     public func rows() async throws -> [TimelineRow] {
+        var rows: [TimelineRow] = []
+        try await forEachRow { rows.append($0) }
+        return rows
+    }
+
+    /// Calls `body` with each row in timeline order, one at a time (the segments are read
+    /// first, to group them; the rows are made as they are written). Returns the rows written.
+    @discardableResult
+    public func forEachRow(_ body: (TimelineRow) throws -> Void) async throws -> Int {
         var files: [Int64: StoredFile] = [:]
         for file in try await store.files(collection: nil) { files[file.id] = file }
-        var rows: [TimelineRow] = []
+        var segments: [MatchSegment] = []
+        var runOf: [MatchRun] = []
         for run in try await store.matchRuns() {
             for segment in try await store.matchSegments(runID: run.id) {
-                guard let query = files[segment.queryVideoID], let reference = files[segment.referenceVideoID] else { continue }
-                let mtime = Date(timeIntervalSince1970: Double(query.mtimeNanoseconds ?? 0) / 1e9)
-                rows.append(TimelineRow(
-                    queryPath: query.path, referencePath: reference.path, segment: segment,
-                    queryCreationTime: query.media?.creationTime, queryModificationTime: mtime,
-                    queryMD5: query.digests?.md5 ?? "", querySHA256: query.digests?.sha256 ?? "",
-                    referenceMD5: reference.digests?.md5 ?? "", referenceSHA256: reference.digests?.sha256 ?? "",
-                    thresholdBits: run.settings.thresholdBits, minDuration: run.settings.minDuration,
-                    sampling: Self.sampling(of: query), viaPath: segment.via.flatMap { files[$0]?.path }))
+                segments.append(segment)
+                runOf.append(run)
             }
         }
-        return rows.sorted {
-            ($0.segment.score, $1.queryPath, $1.segment.queryStart) > ($1.segment.score, $0.queryPath, $0.segment.queryStart)
+        var written = 0
+        for pair in LinkedPairs.pairs(segments) {
+            guard let query = files[pair.query], let reference = files[pair.reference] else { continue }
+            let ordered = pair.segments.sorted {
+                ($0.segment.queryStart, $0.segment.referenceStart, runOf[$0.source].id) < ($1.segment.queryStart, $1.segment.referenceStart, runOf[$1.source].id)
+            }
+            for (segment, source) in ordered {
+                let run = runOf[source]
+                let mtime = Date(timeIntervalSince1970: Double(query.mtimeNanoseconds ?? 0) / 1e9)
+                try body(TimelineRow(
+                    query: TimelineFile(query), reference: TimelineFile(reference), segment: segment,
+                    queryCreationTime: query.media?.creationTime, queryModificationTime: mtime,
+                    matchRunID: run.id, comparison: Self.comparison(run),
+                    thresholdBits: run.settings.thresholdBits, minDuration: run.settings.minDuration,
+                    sampling: Self.sampling(of: query), via: segment.via.flatMap { files[$0] }.map(TimelineFile.init)))
+                written += 1
+            }
         }
+        return written
+    }
+
+    /// "samples against uploads"; "all" for every collection.
+    static func comparison(_ run: MatchRun) -> String {
+        "\(run.queryCollection ?? "all") against \(run.referenceCollection ?? "all")"
     }
 
     /// "every 1 s", "keyframes", "all frames", from the key the file was hashed under.

@@ -9,14 +9,17 @@ extension Keyprint {
     struct ExportTimeline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "timeline",
-            abstract: "Write the match timeline CSV: one row per matched segment, highest score first.",
+            abstract: "Write the match timeline CSV: one row per matched segment, grouped by linked pair.",
             discussion: """
             Columns, in this order: message, datetime, timestamp_desc, query_path, query_start_s, \
             query_end_s, reference_path, reference_start_s, reference_end_s, score, matched_frames, \
-            mean_distance, transform; then query_md5, query_sha256, reference_md5, reference_sha256, \
+            mean_distance, transform; then for each file (query_, reference_) collection, \
+            relative_path, duration_s, md5, sha1, sha256; then match_run_id, comparison, \
             threshold_bits, min_duration_s, sampling, speed, linked_via (empty for a direct match; for \
             a derived link, the third file both files matched over the same stretch: such rows have \
-            matched_frames 0). Each span end lies halfway between the last matching and the first \
+            matched_frames 0), keyprint_version. Rows are grouped by linked pair (strongest pair \
+            first), one direction per pair, in query time order within a pair; message times are \
+            to the tenth of a second, rounded from the numeric columns. Each span end lies halfway between the last matching and the first \
             non-matching sample (or at the file's start or end). datetime is ISO 8601 UTC: the query's \
             container creation time + query_start_s, or its modification time + query_start_s when it \
             has none (timestamp_desc says which). Every stored comparison is written (run \
@@ -42,14 +45,18 @@ extension Keyprint {
             if let sqlite = opened.store as? SQLiteCaseStore, !(try await sqlite.appliedMigrations().contains("v3-matches")) {
                 throw CommandFailure(.usage, "no match results in \(db); run `keyprint match --db \(Terminal.shellQuoted(db))` first")
             }
-            let rows = try await TimelineExporter(store: opened.store).rows()
-            let document = TimelineCSV.document(rows)
+            let exporter = TimelineExporter(store: opened.store)
             guard let target else {
-                try Terminal.write(document)
+                try Terminal.write(TimelineCSV.header)
+                try await exporter.forEachRow { try Terminal.write(TimelineCSV.line($0)) }
                 return
             }
-            try AtomicFile.write(document, folder: target.folder, name: target.name)
-            Terminal.error("wrote \(rows.count) segment rows to \(output)")
+            // Row by row into the temporary file, renamed over the target when complete.
+            let file = try AtomicFile(folder: target.folder, name: target.name)
+            try file.write(TimelineCSV.header)
+            let rows = try await exporter.forEachRow { try file.write(TimelineCSV.line($0)) }
+            try file.commit()
+            Terminal.error("wrote \(rows) segment rows to \(output)")
         }
     }
 }

@@ -70,7 +70,7 @@ import Testing
             let sub = Self.collapsed(try KeyprintBinary.run(command + ["--help"]).stdout)
             for row in table { #expect(sub.contains("\(row.code) \(row.meaning)"), "\(command) --help lacks \(row.code)") }
         }
-        for command in [["hash"], ["status"], ["match"], ["export", "timeline"], ["export", "frames"]] {
+        for command in [["hash"], ["status"], ["match"], ["export", "timeline"], ["export", "frames"], ["report"]] {
             let sub = Self.collapsed(try KeyprintBinary.run(command + ["--help"]).stdout)
             for row in table where ["0", "2", "3"].contains(row.code) {
                 #expect(sub.contains("\(row.code) \(row.meaning)"), "\(command) --help lacks \(row.code)")

@@ -148,9 +148,31 @@ import Testing
         #expect(Array(fixture.header.prefix(required.count)) == required)
         #expect(fixture.header.contains("query_md5") && fixture.header.contains("reference_sha256"))
         #expect(!fixture.rows.isEmpty)
-        // Sorted by score, highest first.
-        let scores = fixture.rows.compactMap { Double($0["score"] ?? "") }
-        #expect(scores.count == fixture.rows.count && scores == scores.sorted(by: >))
+        // Grouped by pair: each pair's rows together, pairs by their best score (highest first),
+        // rows in query time order within a pair.
+        var groups: [(pair: Set<String>, scores: [Double], starts: [Double])] = []
+        for r in fixture.rows {
+            let pair: Set<String> = [r["query_path"]!, r["reference_path"]!]
+            let score = try #require(Double(r["score"] ?? "")), start = try #require(Double(r["query_start_s"] ?? ""))
+            if groups.last?.pair == pair {
+                groups[groups.count - 1].scores.append(score)
+                groups[groups.count - 1].starts.append(start)
+            } else {
+                groups.append((pair, [score], [start]))
+            }
+        }
+        #expect(Set(groups.map(\.pair)).count == groups.count, "a pair's rows are not together")
+        let best = groups.map { $0.scores.max()! }
+        #expect(best == best.sorted(by: >))
+        #expect(groups.allSatisfy { $0.starts == $0.starts.sorted() })
+        // The message's times are the numeric columns' to the tenth of a second.
+        for r in fixture.rows {
+            let message = r["message"]!
+            for column in ["query_start_s", "query_end_s", "reference_start_s", "reference_end_s"] {
+                let seconds = try #require(Double(r[column] ?? ""))
+                #expect(message.contains(TimelineCSV.clock(seconds)), "\(column) \(seconds) not in \(message)")
+            }
+        }
         // Each unordered pair appears in one direction only.
         var directions: [Set<String>: Set<String>] = [:]
         for r in fixture.rows {
@@ -163,7 +185,15 @@ import Testing
         let byPath = Dictionary(uniqueKeysWithValues: try await store.files(collection: nil).map { ($0.path, $0) })
         for r in fixture.rows {
             let q = try #require(byPath[r["query_path"]!])
+            let ref = try #require(byPath[r["reference_path"]!])
             #expect(r["query_md5"] == q.digests?.md5 && r["query_sha256"] == q.digests?.sha256)
+            #expect(r["query_sha1"] == q.digests?.sha1 && r["reference_sha1"] == ref.digests?.sha1)
+            #expect(r["query_collection"] == q.collection && r["query_relative_path"] == q.relativePath)
+            #expect(r["reference_collection"] == ref.collection && r["reference_relative_path"] == ref.relativePath)
+            #expect(Double(r["query_duration_s"] ?? "").map { abs($0 - (q.media?.duration ?? -1)) < 0.001 } == true)
+            #expect(Double(r["reference_duration_s"] ?? "").map { abs($0 - (ref.media?.duration ?? -1)) < 0.001 } == true)
+            #expect(r["comparison"] == "all against all" && r["match_run_id"] == "1")
+            #expect(r["keyprint_version"] == KeyprintVersion.string)
             #expect(r["datetime"]?.hasSuffix("Z") == true && r["datetime"]?.count == 24)
             let expected = q.media?.creationTime == nil ? TimelineCSV.modificationTimeDescription : TimelineCSV.creationTimeDescription
             #expect(r["timestamp_desc"] == expected)

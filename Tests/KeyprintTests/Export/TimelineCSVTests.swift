@@ -35,15 +35,22 @@ import Testing
 
     static let may1 = Date(timeIntervalSince1970: 1_714_564_800)  // 2024-05-01T12:00:00Z
 
+    static func file(_ path: String, md5: String, sha1: String, sha256: String) -> TimelineFile {
+        TimelineFile(path: path, collection: "in", relativePath: String(path.split(separator: "/").last ?? ""), duration: 25.04,
+                     md5: md5, sha1: sha1, sha256: sha256)
+    }
+
     static func row(query: String = "/case/in/call-a-mirror.mp4", reference: String = "/case/in/call-a.mp4",
                     creation: Date? = may1, start: Double = 3, transform: MatchTransform = .mirror) -> TimelineRow {
         let segment = MatchSegment(queryVideoID: 1, referenceVideoID: 2, queryStart: start, queryEnd: 25,
                                    referenceStart: 3, referenceEnd: 25, slope: 1, matchedFrames: 23,
                                    meanDistance: 7.5, score: 20.25, transform: transform)
-        return TimelineRow(queryPath: query, referencePath: reference, segment: segment, queryCreationTime: creation,
-                           queryModificationTime: Date(timeIntervalSince1970: 1_700_000_000), queryMD5: "md5q",
-                           querySHA256: "shaq", referenceMD5: "md5r", referenceSHA256: "shar",
-                           thresholdBits: 31, minDuration: 3, sampling: "every 1 s")
+        return TimelineRow(query: file(query, md5: "md5q", sha1: "sha1q", sha256: "shaq"),
+                           reference: file(reference, md5: "md5r", sha1: "sha1r", sha256: "shar"),
+                           segment: segment, queryCreationTime: creation,
+                           queryModificationTime: Date(timeIntervalSince1970: 1_700_000_000), matchRunID: 4,
+                           comparison: "all against all", thresholdBits: 31, minDuration: 3, sampling: "every 1 s",
+                           keyprintVersion: "9.9.9")
     }
 
     @Test func headerStartsWithTheRequiredColumnsInOrder() async throws {
@@ -60,8 +67,8 @@ import Testing
 
     @Test func aDerivedSegmentNamesTheFileItGoesThrough() async throws {
         var row = Self.row(transform: .none)
-        row.viaPath = "/case/in/call-a.mp4"
-        row.referencePath = "/case/in/call-a-letterbox.mp4"
+        row.via = Self.file("/case/in/call-a.mp4", md5: "", sha1: "", sha256: "")
+        row.reference.path = "/case/in/call-a-letterbox.mp4"
         let table = Self.parse(TimelineCSV.document([row, Self.row()]))
         let derived = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
         let direct = Dictionary(uniqueKeysWithValues: zip(table[0], table[2]))
@@ -73,7 +80,7 @@ import Testing
     @Test func rowCarriesTheSegment() async throws {
         let table = Self.parse(TimelineCSV.document([Self.row()]))
         let cells = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
-        #expect(cells["message"] == "call-a-mirror.mp4 00:00:03–00:00:25 matches call-a.mp4 00:00:03–00:00:25 (mirror)")
+        #expect(cells["message"] == "call-a-mirror.mp4 00:00:03.0–00:00:25.0 matches call-a.mp4 00:00:03.0–00:00:25.0 (mirror)")
         #expect(cells["query_start_s"] == "3.000")
         #expect(cells["reference_end_s"] == "25.000")
         #expect(cells["matched_frames"] == "23")
@@ -82,6 +89,32 @@ import Testing
         #expect(cells["transform"] == "mirror")
         #expect(cells["query_sha256"] == "shaq")
         #expect(cells["threshold_bits"] == "31")
+        #expect(cells["query_sha1"] == "sha1q" && cells["reference_sha1"] == "sha1r")
+        #expect(cells["query_collection"] == "in" && cells["query_relative_path"] == "call-a-mirror.mp4")
+        #expect(cells["reference_relative_path"] == "call-a.mp4" && cells["reference_duration_s"] == "25.040")
+        #expect(cells["match_run_id"] == "4" && cells["comparison"] == "all against all")
+        #expect(cells["keyprint_version"] == "9.9.9")
+        // Every file's digests sit together: MD5, SHA-1, SHA-256.
+        let header = table[0]
+        for side in ["query", "reference"] {
+            let md5 = try #require(header.firstIndex(of: side + "_md5"))
+            #expect(header[md5 + 1] == side + "_sha1" && header[md5 + 2] == side + "_sha256")
+        }
+    }
+
+    /// The message's times are the numeric columns rounded to the tenth (halves up), however
+    /// the binary value falls: 2.45 stored as 2.4499999 reads 2.450 and 00:00:02.5.
+    @Test(arguments: [(2.4499999, "00:00:02.5"), (2.45, "00:00:02.5"), (2.44949, "00:00:02.4"), (59.96, "00:01:00.0"),
+                      (3725.04, "01:02:05.0"), (0, "00:00:00.0"), (0.05, "00:00:00.1")])
+    func messageTimesAgreeWithTheNumericColumns(seconds: Double, clock: String) throws {
+        var r = Self.row(transform: .none)
+        r.segment.queryStart = seconds
+        let table = Self.parse(TimelineCSV.document([r]))
+        let cells = Dictionary(uniqueKeysWithValues: zip(table[0], table[1]))
+        #expect(cells["message"]?.hasPrefix("call-a-mirror.mp4 \(clock)–") == true, "\(cells["message"] ?? "")")
+        let numeric = try #require(Double(cells["query_start_s"] ?? ""))
+        let tenths = Int((numeric * 1000).rounded() + 50) / 100
+        #expect(clock.hasSuffix(".\(tenths % 10)"))
     }
 
     @Test func datetimeUsesCreationTimePlusOffset() async throws {
@@ -138,7 +171,7 @@ import Testing
 
     @Test func messageNamesSpeedAndPlainMatches() {
         var r = Self.row(transform: .none)
-        #expect(TimelineCSV.message(r) == "call-a-mirror.mp4 00:00:03–00:00:25 matches call-a.mp4 00:00:03–00:00:25")
+        #expect(TimelineCSV.message(r) == "call-a-mirror.mp4 00:00:03.0–00:00:25.0 matches call-a.mp4 00:00:03.0–00:00:25.0")
         r.segment.slope = 1.25
         r.segment.transform = .crop
         #expect(TimelineCSV.message(r).hasSuffix("(crop, reference at 1.25× speed)"))
