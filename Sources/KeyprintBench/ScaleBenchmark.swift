@@ -42,6 +42,68 @@ enum ScaleBenchmark {
             + "\(r.found) / \(r.planted) | \(r.covered) | \(r.extraDirect) + \(r.extraDerived) |"
     }
 
+    /// Commits videos `range` of `library` as done files of collection "library" (ids = video ids).
+    static func commit(_ library: ScaleLibrary, _ range: Range<Int>, to store: SQLiteCaseStore) async throws {
+        let settings = ScanSettings(sampling: .defaultInterval, timeBudget: 60, jobs: 1)
+        let scan = try await store.beginScan(root: "/synthetic", collection: "library", settings: settings,
+                                             commandLine: "keyprint-bench match-scale", versions: "synthetic")
+        let videos = Array(library.videos[range])
+        let ids = try await store.markPending(collection: "library", root: "/synthetic",
+                                              files: videos.map { (String(format: "f%06lld.mp4", $0.videoID), nil) }, scanID: scan.id)
+        for (id, video) in zip(ids, videos) {
+            precondition(id == video.videoID, "file ids follow the library's video ids")
+            try await store.commit(FileOutcome(fileID: id, state: .done, size: 1, mtimeNanoseconds: 1, frames: video.frames,
+                                               processingSeconds: 0), scanID: scan.id)
+        }
+        try await store.finishScan(scan)
+    }
+
+    /// `keyprint-bench match-scale --incremental K`: a library of N files of which the last K
+    /// are added after a first full run; the second run (incremental, the product's default)
+    /// against a third with `reuse` off on the same database. Fresh database each time.
+    static func incremental(files: [Int], added: [Int], distributions: [String], samples: String, workDirectory: String) async throws -> String {
+        let material = try ScaleLibrary.scannedPieces(directory: samples)
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var out = ["Incremental: N files matched (full run), K more added, matched again (reusing the first run), then a full run with reuse off (--full); seeded search, one job.", "",
+                   "| files | added | distribution | first run CPU s | incremental CPU s | queries reused | full re-run CPU s | incremental = full | planted found | other pairs |",
+                   "|---:|---:|---|---:|---:|---:|---:|---|---:|---:|"]
+        print(out.joined(separator: "\n"))
+        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        for distribution in distributions {
+            for n in files {
+                for k in added where k < n {
+                    let library = ScaleLibrary.make(files: n, clustered: distribution == "clustered", material: material)
+                    let path = workDirectory + "/incremental-\(distribution)-\(n)-\(k).sqlite"
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                    do {
+                        let store = try SQLiteCaseStore(path: path, mode: .create)
+                        try await commit(library, 0..<(n - k), to: store)
+                    }
+                    let first = try spawn(me, ["match-db", path, "seeded"], database: path)
+                    do {
+                        let store = try SQLiteCaseStore(path: path, mode: .existing)
+                        try await commit(library, (n - k)..<n, to: store)
+                    }
+                    let second = try spawn(me, ["match-db", path, "seeded"], database: path)
+                    let reused = (try? String(contentsOfFile: path + ".reused", encoding: .utf8)).flatMap { Int($0) } ?? -1
+                    let store = try SQLiteCaseStore(path: path, mode: .readOnly)
+                    let incrementalSegments = try await store.matchSegments(runID: try await store.matchRuns().map(\.id).max() ?? 0)
+                    let third = try spawn(me, ["match-db", path, "seeded", "--full"], database: path)
+                    let fullSegments = try await store.matchSegments(runID: try await store.matchRuns().map(\.id).max() ?? 0)
+                    let same = incrementalSegments.map { "\($0)" }.sorted() == fullSegments.map { "\($0)" }.sorted()
+                    let scored = library.score(incrementalSegments)
+                    guard first.status == 0, second.status == 0, third.status == 0 else { throw NSError(domain: "match-db failed", code: 1) }
+                    let row = "| \(n) | \(k) | \(distribution) | \(fixed(first.cpu, 1)) | \(fixed(second.cpu, 1)) | \(reused) of \(n) | \(fixed(third.cpu, 1)) | \(same ? "yes" : "**no**") | "
+                        + "\(scored.found) / \(library.planted.count) | \(scored.extraDirect) + \(scored.extraDerived) |"
+                    out.append(row)
+                    print(row)
+                    fflush(nil)
+                }
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
     /// Builds (or reuses) the case database of a library; returns its path.
     static func database(for library: ScaleLibrary, name: String, workDirectory: String) async throws -> String {
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
@@ -106,11 +168,12 @@ enum ScaleBenchmark {
     }
 
     /// The child: one every-against-every match run on `path`, one job. Prints the run id.
-    static func matchDatabase(path: String, search: MatchSettings.CandidateSearch) async throws {
+    static func matchDatabase(path: String, search: MatchSettings.CandidateSearch, reuse: Bool = true) async throws {
         let store = try SQLiteCaseStore(path: path, mode: .existing)
         let summary = try await MatchRunner(store: store).run(MatchRequest(
             queryCollection: nil, referenceCollection: nil, settings: settings(search: search), jobs: 1,
-            commandLine: "keyprint-bench match-db \(search.rawValue)"))
+            commandLine: "keyprint-bench match-db \(search.rawValue)", reuse: reuse))
+        _ = FileManager.default.createFile(atPath: path + ".reused", contents: Data(String(summary.reusedQueries).utf8))
         writePeak(path, indexBytesPerHash: Double(summary.indexBytes) / Double(max(1, summary.indexedHashes)))
         FileHandle.standardError.write(Data("match-db: run \(summary.run.id), \(summary.search.rawValue), \(summary.indexedHashes) indexed hashes, \(summary.segments.count) segments, \(summary.linkedPairs) pairs\n".utf8))
     }

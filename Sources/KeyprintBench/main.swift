@@ -26,6 +26,8 @@ var workDirectory = "/tmp/keyprint-scale"
 var indexOnly: [Int] = []
 var matchDBPath = ""
 var loadOnly = false
+var incrementalAdded: [Int] = []
+var reuse = true
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
@@ -40,6 +42,8 @@ while let a = arguments.popFirst() {
     case "match-scale": mode = a
     case "compare-search", "load-db": mode = a; matchDBPath = arguments.popFirst() ?? ""
     case "--load": loadOnly = true
+    case "--full": reuse = false
+    case "--incremental": incrementalAdded = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "match-db":
         mode = a
         matchDBPath = arguments.popFirst() ?? ""
@@ -53,7 +57,7 @@ while let a = arguments.popFirst() {
     case "--index-only": indexOnly = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     default:
         print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S] [--dump FILE] [--single-region]"
-              + " | keyprint-bench match-scale [--files N,N] [--distribution uniform,clustered] [--search exhaustive,seeded] [--max-exhaustive-files N] [--index-only N,N] [--samples DIR] [--work DIR]")
+              + " | keyprint-bench match-scale [--files N,N] [--distribution uniform,clustered] [--search exhaustive,seeded] [--max-exhaustive-files N] [--index-only N,N] [--incremental K,K] [--samples DIR] [--work DIR]")
         exit(2)
     }
 }
@@ -84,7 +88,7 @@ if mode == "samples" {
 }
 if mode == "match-db" {   // the child of match-scale
     do {
-        try await ScaleBenchmark.matchDatabase(path: matchDBPath, search: searches[0])
+        try await ScaleBenchmark.matchDatabase(path: matchDBPath, search: searches[0], reuse: reuse)
     } catch {
         print("match-db: \(error)")
         exit(1)
@@ -96,6 +100,11 @@ if mode == "match-scale" {
             _ = try await ScaleBenchmark.run(files: scaleFiles, distributions: distributions, searches: searches,
                                              maxExhaustiveFiles: maxExhaustiveFiles, samples: samplesDir, workDirectory: workDirectory,
                                              loadOnly: loadOnly)
+        }
+        if !incrementalAdded.isEmpty {
+            print()
+            _ = try await ScaleBenchmark.incremental(files: scaleFiles, added: incrementalAdded, distributions: distributions,
+                                                     samples: samplesDir, workDirectory: workDirectory)
         }
         if !indexOnly.isEmpty {
             print()

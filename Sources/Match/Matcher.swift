@@ -149,7 +149,7 @@ public struct Matcher: Sendable {
     public func touches(query: VideoFrames, videoIDs: Set<Int64>) -> Bool {
         guard !videoIDs.isEmpty else { return false }
         guard let seeds else {
-            let (matches, failed) = lookUp(query: query)
+            let (matches, failed, _) = lookUp(query: query)
             return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
                 || failed.values.contains { $0.contains { videoIDs.contains(references[$0].videoID) } }
         }
@@ -181,7 +181,10 @@ public struct Matcher: Sendable {
     /// in those videos: they count toward document frequency, so a
     /// shared opening screen stays common even where one capture's opening has a region of its
     /// own (a moving spinner) and the others' have none.
-    func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>]) {
+    ///
+    /// `seeded`: the seeded search's references with a verified seed (they decide which frames
+    /// are crowded, so they belong to what the query's results depend on); empty when exhaustive.
+    func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>], seeded: Set<Int>) {
         var failedChecks: [Int: Set<Int>] = [:]
         let radius = settings.thresholdBits
         let hasRegions = query.hasRegions
@@ -220,6 +223,7 @@ public struct Matcher: Sendable {
         // Seeded search: candidate references first (see `CandidateSearch.seeded`).
         var candidates: [Int] = []
         var crowdSeeds: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
+        var allReached = Set<Int>()
         if let seeds {
             var full = Set<Int>()
             var seedsOf: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
@@ -235,6 +239,7 @@ public struct Matcher: Sendable {
                         seedsOf[qf, default: []].append((p, Int(id), d))
                     }
                 }
+                allReached.formUnion(reached)
                 if reached.count < settings.crowdedSeedReferences { full.formUnion(reached) }
             }
             candidates = full.sorted()
@@ -279,7 +284,7 @@ public struct Matcher: Sendable {
                     distance: value.distance, weight: 1, transform: value.transform))
             }
         }
-        return (byReference, failedChecks)
+        return (byReference, failedChecks, allReached)
     }
 
     /// Whether a whole-frame match at `distance` between two region videos skips the region
@@ -311,8 +316,8 @@ public struct Matcher: Sendable {
     /// `frameMatches`, the query frames dropped as common (df ≥ `maxDocumentFrequency`), and
     /// the positions of every reference with a raw match or a failed region check.
     func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>) {
-        let (raw, failedChecks) = lookUp(query: query)
-        let touched = Set(raw.keys).union(failedChecks.values.joined())
+        let (raw, failedChecks, seeded) = lookUp(query: query)
+        let touched = Set(raw.keys).union(failedChecks.values.joined()).union(seeded)
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
         var strongSpans: [Int: [(Double, Double)]] = [:]
