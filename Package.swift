@@ -7,6 +7,7 @@ import PackageDescription
 //                 ← KeyprintHash
 //                 ← KeyprintIndex ← KeyprintMatch
 //                 ← KeyprintStore (+ GRDB)  ← KeyprintExport
+//                 ← KeyprintImport
 //   KeyprintPipeline (all of the above + swift-crypto) ← keyprint (+ ArgumentParser)
 //                                                     ← KeyprintBench, KeyprintFuzz
 //
@@ -53,6 +54,9 @@ let package = Package(
         // The case database: the CaseStore contract and its SQLite backend.
         .target(name: "KeyprintStore", dependencies: ["KeyprintModel", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Store", swiftSettings: optimisedInDebug),
+        // Parsers of hash files and hash sets others share (vPDQ, VICS JSON, CSV): no store, no I/O
+        // beyond the bytes they are given.
+        .target(name: "KeyprintImport", dependencies: ["KeyprintModel"], path: "Sources/Import", swiftSettings: optimisedInDebug),
         // Timeline and frame exports, status documents.
         .target(name: "KeyprintExport", dependencies: ["KeyprintModel", "KeyprintStore"], path: "Sources/Export",
                 swiftSettings: optimisedInDebug),
@@ -60,14 +64,14 @@ let package = Package(
         .target(
             name: "KeyprintPipeline",
             dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                           "KeyprintExport", .product(name: "Crypto", package: "swift-crypto")],
+                           "KeyprintExport", "KeyprintImport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Pipeline", swiftSettings: optimisedInDebug
         ),
         // The thin command-line tool.
         .executableTarget(
             name: "keyprint",
             dependencies: ["KeyprintPipeline", "KeyprintExport", "KeyprintStore", "KeyprintMatch", "KeyprintDecode", "KeyprintModel",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           "KeyprintImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Index and matching benchmarks (scripts/bench-index); prints tables, asserts nothing.
         .executableTarget(
@@ -89,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "KeyprintTests",
             dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                           "KeyprintExport", "KeyprintPipeline"]
+                           "KeyprintExport", "KeyprintImport", "KeyprintPipeline"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -23,6 +23,9 @@ public struct TimelineRow: Sendable, Equatable {
     public var sampling: String
     /// The path of the third file a derived segment goes through (`MatchSegment.via`).
     public var viaPath: String?
+    /// For a known-file row (the query file's digest is in a hash set): the hash set's
+    /// collection, the digest that matched and the set's category. nil for a matched segment.
+    public var knownFile: KnownFileNote? = nil
 
     public init(queryPath: String, referencePath: String, segment: MatchSegment, queryCreationTime: Date?,
                 queryModificationTime: Date, queryMD5: String, querySHA256: String, referenceMD5: String,
@@ -43,6 +46,18 @@ public struct TimelineRow: Sendable, Equatable {
     }
 }
 
+/// What a known-file timeline row says: the hash set's collection, the digest that matched
+/// (md5, sha1, sha256) and the set's category, as given.
+public struct KnownFileNote: Sendable, Equatable {
+    public var hashSet: String
+    public var matchedBy: String
+    public var category: String?
+
+    public init(hashSet: String, matchedBy: String, category: String?) {
+        self.hashSet = hashSet; self.matchedBy = matchedBy; self.category = category
+    }
+}
+
 /// The match timeline CSV: one row per matched segment, importable into Timesketch as is
 /// (its mandatory `message`, `datetime` (ISO 8601) and `timestamp_desc` come first).
 public enum TimelineCSV {
@@ -57,6 +72,8 @@ public enum TimelineCSV {
 
     public static let creationTimeDescription = "Query start (container creation time + offset)"
     public static let modificationTimeDescription = "Query start (file modification time + offset)"
+    /// `timestamp_desc` of a known-file row.
+    public static let knownFileDescription = "known file"
 
     /// Columns holding numbers Keyprint formats itself (written as they are); every other
     /// cell is text and is neutralised against spreadsheet formulas.
@@ -87,7 +104,8 @@ public enum TimelineCSV {
     public static func cells(_ row: TimelineRow) -> [String] {
         let s = row.segment
         let base = row.queryCreationTime ?? row.queryModificationTime
-        let description = row.queryCreationTime == nil ? modificationTimeDescription : creationTimeDescription
+        let description = row.knownFile != nil ? knownFileDescription
+            : row.queryCreationTime == nil ? modificationTimeDescription : creationTimeDescription
         return [
             message(row),
             iso8601(base.timeIntervalSince1970 + s.queryStart),
@@ -104,6 +122,10 @@ public enum TimelineCSV {
     /// named only when one was needed, the speed only when it is not 1×.
     public static func message(_ row: TimelineRow) -> String {
         let s = row.segment
+        if let known = row.knownFile {
+            return "\(fileName(row.queryPath)) is a known file: its \(known.matchedBy) is in hash set \(known.hashSet) "
+                + "(\(fileName(row.referencePath))), category \(known.category ?? "(none)")"
+        }
         var text = "\(fileName(row.queryPath)) \(clock(s.queryStart))–\(clock(s.queryEnd)) matches "
             + "\(fileName(row.referencePath)) \(clock(s.referenceStart))–\(clock(s.referenceEnd))"
         var notes: [String] = []
@@ -130,8 +152,11 @@ public enum TimelineCSV {
         return "\(pad(total / 3600, 2)):\(pad(total / 60 % 60, 2)):\(pad(total % 60, 2))"
     }
 
+    /// The last component of a path; "hashes from NAME" for an imported item's
+    /// "hashes from PATH" (`StoredFile.displayPath`).
     private static func fileName(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        if path.hasPrefix("hashes from ") { return "hashes from " + fileName(String(path.dropFirst("hashes from ".count))) }
+        return path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
     }
 
     private static func format2(_ value: Double) -> String {

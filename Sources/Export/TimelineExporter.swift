@@ -3,7 +3,8 @@ import KeyprintModel
 import KeyprintStore
 
 /// Turns the stored match results into timeline rows: every stored run (one per comparison),
-/// each segment with both files' paths (scanned folder + relative path), digests, the query's
+/// each segment with both files' paths (scanned folder + relative path; "hashes from PATH" for an
+/// imported item, `StoredFile.displayPath`), digests, the query's
 /// creation or modification time, and the settings; highest score first.
 public struct TimelineExporter: Sendable {
     public let store: any CaseStore
@@ -14,12 +15,14 @@ public struct TimelineExporter: Sendable {
         var files: [Int64: StoredFile] = [:]
         for file in try await store.files(collection: nil) { files[file.id] = file }
         var rows: [TimelineRow] = []
+        // Known-file hits (exact digests in an imported hash set) come first, by path.
+        var knownRows: [TimelineRow] = []
         for run in try await store.matchRuns() {
             for segment in try await store.matchSegments(runID: run.id) {
                 guard let query = files[segment.queryVideoID], let reference = files[segment.referenceVideoID] else { continue }
                 let mtime = Date(timeIntervalSince1970: Double(query.mtimeNanoseconds ?? 0) / 1e9)
                 rows.append(TimelineRow(
-                    queryPath: query.path, referencePath: reference.path, segment: segment,
+                    queryPath: query.displayPath, referencePath: reference.displayPath, segment: segment,
                     queryCreationTime: query.media?.creationTime, queryModificationTime: mtime,
                     queryMD5: query.digests?.md5 ?? "", querySHA256: query.digests?.sha256 ?? "",
                     referenceMD5: reference.digests?.md5 ?? "", referenceSHA256: reference.digests?.sha256 ?? "",
@@ -27,7 +30,25 @@ public struct TimelineExporter: Sendable {
                     sampling: Self.sampling(of: query), viaPath: segment.via.flatMap { files[$0]?.path }))
             }
         }
-        return rows.sorted {
+        if let known = store as? any KnownMaterialStore {
+            for hit in try await known.knownFileHits() {
+                let file = hit.file
+                let mtime = Date(timeIntervalSince1970: Double(file.mtimeNanoseconds ?? 0) / 1e9)
+                let end = file.media?.duration ?? 0
+                let segment = MatchSegment(queryVideoID: file.id, referenceVideoID: file.id, queryStart: 0, queryEnd: end,
+                                           referenceStart: 0, referenceEnd: 0, slope: 1, matchedFrames: 0, meanDistance: 0, score: 0,
+                                           transform: .none)
+                var row = TimelineRow(
+                    queryPath: file.path, referencePath: hit.hashSet.sourcePath, segment: segment,
+                    queryCreationTime: file.media?.creationTime, queryModificationTime: mtime,
+                    queryMD5: file.digests?.md5 ?? "", querySHA256: file.digests?.sha256 ?? "",
+                    referenceMD5: hit.record.md5 ?? "", referenceSHA256: hit.record.sha256 ?? "",
+                    thresholdBits: 0, minDuration: 0, sampling: Self.sampling(of: file))
+                row.knownFile = KnownFileNote(hashSet: hit.hashSet.collection, matchedBy: hit.matchedBy, category: hit.record.category)
+                knownRows.append(row)
+            }
+        }
+        return knownRows + rows.sorted {
             ($0.segment.score, $1.queryPath, $1.segment.queryStart) > ($1.segment.score, $0.queryPath, $0.segment.queryStart)
         }
     }

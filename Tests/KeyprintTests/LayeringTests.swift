@@ -13,7 +13,9 @@ import Testing
         "Match": ["KeyprintModel", "KeyprintIndex"],
         "Store": ["KeyprintModel"],
         "Export": ["KeyprintModel", "KeyprintStore"],
-        "Pipeline": ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore", "KeyprintExport"],
+        "Import": ["KeyprintModel"],
+        "Pipeline": ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore", "KeyprintExport",
+                     "KeyprintImport"],
     ]
 
     /// Every `import X` of every Swift file under `folder`, with the file.
