@@ -140,6 +140,20 @@ public struct JSONPullParser {
     private mutating func string() throws -> String {
         var bytes: [UInt8] = []
         while true {
+            // The plain run up to the next quote, backslash or control byte, in one copy.
+            guard try peek() != nil else { throw fail("the document ends inside a string") }
+            var end = position
+            while end < buffer.count {
+                let c = buffer[end]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                end += 1
+            }
+            if end > position {
+                bytes.append(contentsOf: buffer[position..<end])
+                position = end
+                if bytes.count > 1 << 20 { throw fail("a string longer than 1 MiB") }
+                continue
+            }
             guard let b = try take() else { throw fail("the document ends inside a string") }
             switch b {
             case UInt8(ascii: "\""):

@@ -42,7 +42,8 @@ extension SQLiteCaseStore: KnownMaterialStore {
                                              item.source.format, item.source.sha256, now, now])
                         id = db.lastInsertedRowID
                     }
-                    try Self.replaceRows(db, of: .frames, fileID: id, with: item.frames)
+                    try db.execute(sql: "DELETE FROM frames WHERE file_id = ?", arguments: [id])
+                    try Self.insertFrames(db, fileID: id, item.frames)
                     let path = item.root.hasSuffix("/") ? item.root + item.relativePath : item.root + "/" + item.relativePath
                     try Self.appendAudit(db, scanID: nil, event: AuditEvent.hashesImported, fileID: id,
                                          detail: "\(item.frames.count) frame hash(es) from \(path) (\(item.source.format), sha256 \(item.source.sha256))"
@@ -58,10 +59,44 @@ extension SQLiteCaseStore: KnownMaterialStore {
 }
 
 extension SQLiteCaseStore {
+    /// Inside a write transaction: inserts an imported item's frames (`BulkInsert`: the same
+    /// rows `replaceRows` writes, without GRDB's per-row argument boxing).
+    static func insertFrames(_ db: Database, fileID: Int64, _ frames: [FrameHash]) throws {
+        let insert = try BulkInsert(db, sql: """
+            INSERT INTO frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        defer { insert.finalize() }
+        for frame in frames {
+            insert.bind(1, fileID); insert.bind(2, Int64(frame.index)); insert.bind(3, frame.timestamp)
+            insert.bind(4, Int64(frame.quality)); insert.bind(5, frame.hash); insert.bind(6, frame.mirrorHash)
+            try insert.step()
+        }
+    }
+
+    /// The writer's page cache while an import runs (SQLite's default is 2 MiB): a million
+    /// random digests go into three indexes, whose pages would otherwise be written to the WAL
+    /// and read back again and again. Bounded, so an import's memory stays bounded.
+    static let importCacheKiB = 65_536
+
     public func importHashSet(collection: String, sourcePath: String, commandLine: String,
                               _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet {
         try await guarded {
-            try await self.pool.write { db in
+            try await self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)") }
+            do {
+                let set = try await self.importHashSetRows(collection: collection, sourcePath: sourcePath, commandLine: commandLine, produce)
+                try await self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") }
+                return set
+            } catch {
+                try? await self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") }
+                throw error
+            }
+        }
+    }
+
+    private func importHashSetRows(collection: String, sourcePath: String, commandLine: String,
+                                   _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet {
+        do {
+            return try await self.pool.write { db in
                 let now = Date()
                 let replaced = try Int64.fetchOne(db, sql: "SELECT id FROM hash_sets WHERE collection = ? AND source_path = ?",
                                                   arguments: [collection, sourcePath]) != nil
@@ -71,12 +106,15 @@ extension SQLiteCaseStore {
                     INSERT INTO hash_sets (collection, source_path, source_sha256, format, records, imported_at) VALUES (?, ?, '', '', 0, ?)
                     """, arguments: [collection, sourcePath, now])
                 let setID = db.lastInsertedRowID
-                let insert = try db.cachedStatement(sql: """
+                let insert = try BulkInsert(db, sql: """
                     INSERT INTO known_hashes (set_id, md5, sha1, sha256, category, media_id, note) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
+                defer { insert.finalize() }
                 var records = 0
                 let source = try produce { r in
-                    try insert.execute(arguments: [setID, r.md5, r.sha1, r.sha256, r.category, r.mediaID, r.note])
+                    insert.bind(1, setID); insert.bind(2, r.md5); insert.bind(3, r.sha1); insert.bind(4, r.sha256)
+                    insert.bind(5, r.category); insert.bind(6, r.mediaID); insert.bind(7, r.note)
+                    try insert.step()
                     records += 1
                 }
                 try db.execute(sql: "UPDATE hash_sets SET source_sha256 = ?, format = ?, records = ? WHERE id = ?",
