@@ -8,6 +8,7 @@ import PackageDescription
 //                 ← KeyprintIndex ← KeyprintMatch
 //                 ← KeyprintStore (+ GRDB)  ← KeyprintExport
 //                                           ← KeyprintStorePostgres (+ PostgresNIO)
+//                 ← KeyprintImport
 //   KeyprintPipeline (all of the above + swift-crypto; the store factory) ← keyprint (+ ArgumentParser)
 //                                                                        ← KeyprintBench, KeyprintFuzz
 //
@@ -60,6 +61,9 @@ let package = Package(
         .target(name: "KeyprintStorePostgres",
                 dependencies: ["KeyprintModel", "KeyprintStore", .product(name: "PostgresNIO", package: "postgres-nio")],
                 path: "Sources/StorePostgres", swiftSettings: optimisedInDebug),
+        // Parsers of hash files and hash sets others share (vPDQ, VICS JSON, CSV): no store, no I/O
+        // beyond the bytes they are given.
+        .target(name: "KeyprintImport", dependencies: ["KeyprintModel"], path: "Sources/Import", swiftSettings: optimisedInDebug),
         // Timeline and frame exports, status documents.
         .target(name: "KeyprintExport", dependencies: ["KeyprintModel", "KeyprintStore"], path: "Sources/Export",
                 swiftSettings: optimisedInDebug),
@@ -67,14 +71,14 @@ let package = Package(
         .target(
             name: "KeyprintPipeline",
             dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                           "KeyprintStorePostgres", "KeyprintExport", .product(name: "Crypto", package: "swift-crypto")],
+                           "KeyprintStorePostgres", "KeyprintExport", "KeyprintImport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Pipeline", swiftSettings: optimisedInDebug
         ),
         // The thin command-line tool.
         .executableTarget(
             name: "keyprint",
             dependencies: ["KeyprintPipeline", "KeyprintExport", "KeyprintStore", "KeyprintMatch", "KeyprintDecode", "KeyprintModel",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           "KeyprintImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Index and matching benchmarks (scripts/bench-index); prints tables, asserts nothing.
         .executableTarget(
@@ -96,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "KeyprintTests",
             dependencies: ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                           "KeyprintStorePostgres", "KeyprintExport", "KeyprintPipeline"]
+                           "KeyprintStorePostgres", "KeyprintExport", "KeyprintImport", "KeyprintPipeline"]
         ),
     ],
     swiftLanguageModes: [.v6]

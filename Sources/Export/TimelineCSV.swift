@@ -21,7 +21,7 @@ public struct TimelineFile: Sendable, Equatable {
     }
 
     public init(_ file: StoredFile) {
-        self.init(path: file.path, collection: file.collection, relativePath: file.relativePath, duration: file.media?.duration,
+        self.init(path: file.displayPath, collection: file.collection, relativePath: file.relativePath, duration: file.media?.duration,
                   md5: file.digests?.md5 ?? "", sha1: file.digests?.sha1 ?? "", sha256: file.digests?.sha256 ?? "")
     }
 }
@@ -49,6 +49,9 @@ public struct TimelineRow: Sendable, Equatable {
     /// The third file a derived segment goes through (`MatchSegment.via`).
     public var via: TimelineFile?
     public var keyprintVersion: String
+    /// For a known-file row (the query file's digest is in a hash set): the hash set's
+    /// collection, the digest that matched and the set's category. nil for a matched segment.
+    public var knownFile: KnownFileNote? = nil
 
     public init(query: TimelineFile, reference: TimelineFile, segment: MatchSegment, queryCreationTime: Date?,
                 queryModificationTime: Date, matchRunID: Int64, comparison: String, thresholdBits: Int, minDuration: Double,
@@ -68,6 +71,18 @@ public struct TimelineRow: Sendable, Equatable {
     }
 }
 
+/// What a known-file timeline row says: the hash set's collection, the digest that matched
+/// (md5, sha1, sha256) and the set's category, as given.
+public struct KnownFileNote: Sendable, Equatable {
+    public var hashSet: String
+    public var matchedBy: String
+    public var category: String?
+
+    public init(hashSet: String, matchedBy: String, category: String?) {
+        self.hashSet = hashSet; self.matchedBy = matchedBy; self.category = category
+    }
+}
+
 /// The match timeline CSV: one row per matched segment, importable into Timesketch as is
 /// (its mandatory `message`, `datetime` (ISO 8601) and `timestamp_desc` come first).
 public enum TimelineCSV {
@@ -83,6 +98,8 @@ public enum TimelineCSV {
 
     public static let creationTimeDescription = "Query start (container creation time + offset)"
     public static let modificationTimeDescription = "Query start (file modification time + offset)"
+    /// `timestamp_desc` of a known-file row.
+    public static let knownFileDescription = "known file"
 
     /// Columns holding numbers Keyprint formats itself (written as they are); every other
     /// cell is text and is neutralised against spreadsheet formulas.
@@ -120,7 +137,8 @@ public enum TimelineCSV {
     public static func cells(_ row: TimelineRow) -> [String] {
         let s = row.segment
         let base = row.queryCreationTime ?? row.queryModificationTime
-        let description = row.queryCreationTime == nil ? modificationTimeDescription : creationTimeDescription
+        let description = row.knownFile != nil ? knownFileDescription
+            : row.queryCreationTime == nil ? modificationTimeDescription : creationTimeDescription
         let q = row.query, r = row.reference
         return [
             message(row),
@@ -131,7 +149,7 @@ public enum TimelineCSV {
             format3(s.score), String(s.matchedFrames), format3(s.meanDistance), s.transform.rawValue,
             q.collection, q.relativePath, q.duration.map(format3) ?? "", q.md5, q.sha1, q.sha256,
             r.collection, r.relativePath, r.duration.map(format3) ?? "", r.md5, r.sha1, r.sha256,
-            String(row.matchRunID), row.comparison,
+            row.knownFile == nil ? String(row.matchRunID) : "", row.comparison,
             String(row.thresholdBits), format3(row.minDuration), row.sampling, format3(s.slope), row.via?.path ?? "", row.keyprintVersion,
         ]
     }
@@ -141,6 +159,10 @@ public enum TimelineCSV {
     /// agree; the transform is named only when one was needed, the speed only when it is not 1×.
     public static func message(_ row: TimelineRow) -> String {
         let s = row.segment
+        if let known = row.knownFile {
+            return "\(fileName(row.query.path)) is a known file: its \(known.matchedBy) is in hash set \(known.hashSet) "
+                + "(\(fileName(row.reference.path))), category \(known.category ?? "(none)")"
+        }
         var text = "\(fileName(row.query.path)) \(clock(s.queryStart))–\(clock(s.queryEnd)) matches "
             + "\(fileName(row.reference.path)) \(clock(s.referenceStart))–\(clock(s.referenceEnd))"
         var notes: [String] = []
@@ -170,8 +192,11 @@ public enum TimelineCSV {
         return "\(pad(total / 3600, 2)):\(pad(total / 60 % 60, 2)):\(pad(total % 60, 2)).\(tenths % 10)"
     }
 
+    /// The last component of a path; "hashes from NAME" for an imported item's
+    /// "hashes from PATH" (`StoredFile.displayPath`).
     private static func fileName(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        if path.hasPrefix("hashes from ") { return "hashes from " + fileName(String(path.dropFirst("hashes from ".count))) }
+        return path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
     }
 
     private static func format2(_ value: Double) -> String {

@@ -2,11 +2,13 @@ import Foundation
 import KeyprintModel
 import KeyprintStore
 
-/// Turns the stored match results into timeline rows: the segments of every stored run (one
+/// Turns the stored results into timeline rows: first the known-file hits (an evidence file
+/// whose digest is in an imported hash set), by path; then the segments of every stored run (one
 /// per comparison), grouped by linked pair of files, one direction per pair however many runs
 /// linked it (`LinkedPairs`: that of its strongest segment), pairs strongest first and, within
 /// a pair, in query time order. Each row carries both files (path, collection, relative path,
-/// duration, digests), the query's creation or modification time, the run and its settings.
+/// duration, digests; "hashes from PATH" for an imported item, `StoredFile.displayPath`), the
+/// query's creation or modification time, the run and its settings.
 public struct TimelineExporter: Sendable {
     public let store: any CaseStore
 
@@ -34,6 +36,27 @@ public struct TimelineExporter: Sendable {
             }
         }
         var written = 0
+        if let known = store as? any KnownMaterialStore {
+            for hit in try await known.knownFileHits() {
+                let file = hit.file
+                let mtime = Date(timeIntervalSince1970: Double(file.mtimeNanoseconds ?? 0) / 1e9)
+                let end = file.media?.duration ?? 0
+                let segment = MatchSegment(queryVideoID: file.id, referenceVideoID: file.id, queryStart: 0, queryEnd: end,
+                                           referenceStart: 0, referenceEnd: 0, slope: 1, matchedFrames: 0, meanDistance: 0, score: 0,
+                                           transform: .none)
+                let hashSet = TimelineFile(path: hit.hashSet.sourcePath, collection: hit.hashSet.collection, relativePath: "",
+                                           duration: nil, md5: hit.record.md5 ?? "", sha1: hit.record.sha1 ?? "",
+                                           sha256: hit.record.sha256 ?? "")
+                var row = TimelineRow(
+                    query: TimelineFile(file), reference: hashSet, segment: segment,
+                    queryCreationTime: file.media?.creationTime, queryModificationTime: mtime,
+                    matchRunID: 0, comparison: "known files in \(hit.hashSet.collection)",
+                    thresholdBits: 0, minDuration: 0, sampling: Self.sampling(of: file))
+                row.knownFile = KnownFileNote(hashSet: hit.hashSet.collection, matchedBy: hit.matchedBy, category: hit.record.category)
+                try body(row)
+                written += 1
+            }
+        }
         for pair in LinkedPairs.pairs(segments) {
             guard let query = files[pair.query], let reference = files[pair.reference] else { continue }
             let ordered = pair.segments.sorted {

@@ -94,7 +94,8 @@ public struct PDQHash: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(w0: word(0), w1: word(1), w2: word(2), w3: word(3))
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit (either case), nil for any other byte.
+    public static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10

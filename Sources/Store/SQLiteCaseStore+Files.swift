@@ -147,6 +147,9 @@ extension SQLiteCaseStore {
                           decodedFrames: try row.decode(forColumn: "decoded_frames"), processingSeconds: try row.decode(forColumn: "processing_s"), updatedAt: try row.decode(forColumn: "updated_at"),
                           warning: try row.decode(forColumn: "warning"))
         file.retry = try FailureRetry(storageKey: retryKey).orCorrupt(table: "files", column: "retry", retryKey ?? "")
+        if let format: String = try row.decode(forColumn: "imported_format") {
+            file.importedFrom = ImportedSource(format: format, sha256: try row.decode(forColumn: "imported_sha256") ?? "")
+        }
         return file
     }
 }

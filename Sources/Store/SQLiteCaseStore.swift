@@ -316,6 +316,45 @@ public final class SQLiteCaseStore: CaseStore {
                 );
                 """)
         }
+        migrator.registerMigration("v10-imported-hashes") { db in
+            // Reference items imported from hash files (`keyprint import vpdq`): `done` rows of
+            // `files` with their frames in `frames`, no media file behind them. The format of the
+            // hash file ('vpdq') and its SHA-256; NULL for a file a scan decoded.
+            try db.execute(sql: """
+                ALTER TABLE files ADD COLUMN imported_format TEXT;
+                ALTER TABLE files ADD COLUMN imported_sha256 TEXT;
+                """)
+        }
+        migrator.registerMigration("v11-hash-sets") { db in
+            // Hash sets of known files (`keyprint import hashset`): one row per imported file,
+            // one row per record; digests lower-case hex, categories as the set gives them.
+            try db.execute(sql: """
+                CREATE TABLE hash_sets (
+                    id INTEGER PRIMARY KEY,
+                    collection TEXT NOT NULL,
+                    source_path TEXT NOT NULL,
+                    source_sha256 TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    records INTEGER NOT NULL,
+                    imported_at TEXT NOT NULL,
+                    UNIQUE (collection, source_path)
+                );
+                CREATE TABLE known_hashes (
+                    id INTEGER PRIMARY KEY,
+                    set_id INTEGER NOT NULL REFERENCES hash_sets(id) ON DELETE CASCADE,
+                    md5 TEXT,
+                    sha1 TEXT,
+                    sha256 TEXT,
+                    category TEXT,
+                    media_id TEXT,
+                    note TEXT
+                );
+                CREATE INDEX known_hashes_set ON known_hashes(set_id);
+                CREATE INDEX known_hashes_md5 ON known_hashes(md5) WHERE md5 IS NOT NULL;
+                CREATE INDEX known_hashes_sha1 ON known_hashes(sha1) WHERE sha1 IS NOT NULL;
+                CREATE INDEX known_hashes_sha256 ON known_hashes(sha256) WHERE sha256 IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -68,6 +68,13 @@ public struct StoredFile: Sendable, Equatable {
     public var updatedAt: Date
     /// The outcome's warnings (`FileOutcome.warnings`) joined with "; ", nil when none.
     public var warning: String? = nil
+    /// For an item imported from a hash file (`KnownMaterialStore`): the file's format and
+    /// SHA-256; `path` is then the hash file's path. nil for a file a scan decoded.
+    public var importedFrom: ImportedSource? = nil
+
+    /// How the timeline and status name the file: its path, or "hashes from PATH" for an
+    /// imported item (there is no media file).
+    public var displayPath: String { importedFrom == nil ? path : "hashes from " + path }
 
     public init(id: Int64, collection: String, root: String, relativePath: String, state: FileState, error: String?, size: Int64?,
                 mtimeNanoseconds: Int64?, digests: CustodyDigests?, hashedAt: Date?, hashingKey: String?, media: StoredMediaFacts?,

@@ -18,7 +18,7 @@ struct Keyprint: AsyncParsableCommand {
         to stdout or files; progress and messages go to stderr.
         """ + ExitStatus.helpSection(),
         version: KeyprintVersion.string,
-        subcommands: [Hash.self, Scan.self, Resume.self, Status.self, Match.self, Export.self, Report.self]
+        subcommands: [Hash.self, Scan.self, Resume.self, Status.self, Import.self, Match.self, Export.self, Report.self]
     )
 
     /// `keyprint` alone names no command: a usage error.

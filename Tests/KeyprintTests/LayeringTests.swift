@@ -14,8 +14,9 @@ import Testing
         "Store": ["KeyprintModel"],
         "StorePostgres": ["KeyprintModel", "KeyprintStore"],
         "Export": ["KeyprintModel", "KeyprintStore"],
+        "Import": ["KeyprintModel"],
         "Pipeline": ["KeyprintModel", "KeyprintDecode", "KeyprintHash", "KeyprintIndex", "KeyprintMatch", "KeyprintStore",
-                     "KeyprintStorePostgres", "KeyprintExport"],
+                     "KeyprintStorePostgres", "KeyprintExport", "KeyprintImport"],
     ]
 
     /// Every `import X` of every Swift file under `folder`, with the file.

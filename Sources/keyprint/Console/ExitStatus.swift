@@ -1,6 +1,7 @@
 import ArgumentParser
 import KeyprintDecode
 import KeyprintExport
+import KeyprintImport
 import KeyprintPipeline
 import KeyprintStore
 
@@ -44,8 +45,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
                 + "(nothing to export), the case database in use by another scan"
         case .cannotReadOrWrite:
             return "an input or the case database cannot be read or written: missing or damaged database, missing file or "
-                + "evidence folder, I/O error, full disk (standard output included); a PostgreSQL server unreachable, refusing "
-                + "the login, without the database, lost mid-run, or of a newer Keyprint's schema"
+                + "evidence folder, a hash file or hash set that does not parse, I/O error, full disk (standard output included); "
+                + "a PostgreSQL server unreachable, refusing the login, without the database, lost mid-run, or of a newer Keyprint's schema"
         case .interrupted:
             return "interrupted (Ctrl-C, SIGTERM); continue with `keyprint resume --db CASE.sqlite`"
         }
@@ -100,6 +101,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
                 self = .cannotReadOrWrite
             }
         case is MatchRunnerError: self = .usage
+        case is KnownMaterialError: self = .usage
+        case is ImportError: self = .cannotReadOrWrite
         case let error as ExportError:
             switch error {
             case .notARegularFile, .notAFolder: self = .usage
@@ -129,6 +132,8 @@ extension ExitStatus {
         case let error as StoreError: return error.description
         case let error as EvidencePaths.Problem: return error.description
         case let error as MatchRunnerError: return error.description
+        case let error as KnownMaterialError: return error.description
+        case let error as ImportError: return error.description
         case let error as DecodeError: return error.description
         case let error as ExportError: return error.description
         case is ScanInterrupted: return "interrupted"

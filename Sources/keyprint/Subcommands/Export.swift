@@ -7,12 +7,12 @@ extension Keyprint {
             abstract: "Write data out of a case database.",
             discussion: "Nothing is written inside an evidence folder the case scanned."
                 + ExitStatus.helpSection(ExitStatus.readingCommand),
-            subcommands: [ExportTimeline.self, ExportFrames.self]
+            subcommands: [ExportTimeline.self, ExportFrames.self, ExportHits.self]
         )
 
         /// `keyprint export` alone names nothing to export: a usage error.
         func run() throws {
-            throw CommandFailure(.usage, "name what to export, timeline or frames; see `keyprint export --help`")
+            throw CommandFailure(.usage, "name what to export, timeline, frames or hits; see `keyprint export --help`")
         }
     }
 }

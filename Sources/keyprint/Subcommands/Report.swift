@@ -41,7 +41,7 @@ extension Keyprint {
         var quiet = false
 
         func run() async throws {
-            let opened = try database.open(.read)
+            let opened = try await database.open(.read)
             let folder = try await opened.outputFolder(output)
             if let sqlite = opened.store as? SQLiteCaseStore, !(try await sqlite.appliedMigrations().contains("v3-matches")) {
                 throw CommandFailure(.usage, "no match results in \(database.db); run `keyprint match --db \(Terminal.shellQuoted(database.db))` first")

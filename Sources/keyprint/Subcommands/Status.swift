@@ -47,10 +47,33 @@ extension Keyprint {
                     try Terminal.out("  \(label):")
                     for file in listed { try Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.error ?? ""))") }
                 }
+                let imported = files.filter { $0.collection == collection && $0.importedFrom != nil }
+                if !imported.isEmpty {
+                    let formats = Set(imported.compactMap(\.importedFrom?.format)).sorted().joined(separator: ", ")
+                    try Terminal.out("  imported: \(imported.count) item(s) of hashes (\(formats)), no media file; "
+                                     + "\(imported.reduce(0) { $0 + $1.frameCount }) frame hash(es)")
+                    for file in imported.prefix(20) {
+                        try Terminal.out("    \(Terminal.printable(file.displayPath)) (\(file.frameCount) frames, sha256 \(file.importedFrom?.sha256 ?? ""))")
+                    }
+                    if imported.count > 20 { try Terminal.out("    … and \(imported.count - 20) more") }
+                }
                 let warned = files.filter { $0.collection == collection && $0.state == .done && $0.warning != nil }
                 if !warned.isEmpty {
                     try Terminal.out("  done with a warning:")
                     for file in warned { try Terminal.out("    \(Terminal.printable(file.path)): \(Terminal.printable(file.warning ?? ""))") }
+                }
+            }
+            if let known = store as? any KnownMaterialStore {
+                let sets = try await known.hashSets()
+                if !sets.isEmpty {
+                    let hits = try await known.knownFileHits()
+                    let records = sets.reduce(0) { $0 + $1.records }
+                    try Terminal.out("Known files: \(Set(hits.map(\.file.id)).count) evidence file(s) in \(sets.count) hash set(s) of \(records) record(s)")
+                    var perCategory: [String: Set<Int64>] = [:]
+                    for hit in hits { perCategory["\(hit.hashSet.collection): category \(hit.record.category ?? "(none)")", default: []].insert(hit.file.id) }
+                    for (label, ids) in perCategory.sorted(by: { $0.key < $1.key }) {
+                        try Terminal.out("  \(Terminal.printable(label)): \(ids.count) file(s)")
+                    }
                 }
             }
             if let last = try await store.scans().last {
