@@ -76,9 +76,10 @@ public struct StoredFile: Sendable, Equatable {
     /// imported item (there is no media file).
     public var displayPath: String { importedFrom == nil ? path : "hashes from " + path }
 
-    public init(id: Int64, collection: String, root: String, relativePath: String, state: FileState, error: String?, size: Int64?,
-                mtimeNanoseconds: Int64?, digests: CustodyDigests?, hashedAt: Date?, hashingKey: String?, media: StoredMediaFacts?,
-                frameCount: Int, decodedFrames: Int?, processingSeconds: Double?, updatedAt: Date, warning: String? = nil) {
+    public init(id: Int64, collection: String, root: String, relativePath: String, state: FileState, error: String? = nil,
+                size: Int64? = nil, mtimeNanoseconds: Int64? = nil, digests: CustodyDigests? = nil, hashedAt: Date? = nil,
+                hashingKey: String? = nil, media: StoredMediaFacts? = nil, frameCount: Int, decodedFrames: Int? = nil,
+                processingSeconds: Double? = nil, updatedAt: Date, warning: String? = nil) {
         self.id = id; self.collection = collection; self.root = root; self.relativePath = relativePath; self.state = state
         self.error = error; self.size = size; self.mtimeNanoseconds = mtimeNanoseconds; self.digests = digests
         self.hashedAt = hashedAt; self.hashingKey = hashingKey; self.media = media; self.frameCount = frameCount
