@@ -131,7 +131,9 @@ extension SQLiteCaseStore {
     public func hashSets() async throws -> [StoredHashSet] {
         try await guarded {
             try await self.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM hash_sets ORDER BY collection, source_path").map(Self.storedHashSet)
+                // A database from before v10-hash-sets opened read-only (status, export) has none.
+                guard try db.tableExists("hash_sets") else { return [] }
+                return try Row.fetchAll(db, sql: "SELECT * FROM hash_sets ORDER BY collection, source_path").map(Self.storedHashSet)
             }
         }
     }
@@ -150,6 +152,7 @@ extension SQLiteCaseStore {
         }
         var sets: [Int64: StoredHashSet] = [:]
         for set in try await hashSets() { sets[set.id] = set }
+        if sets.isEmpty { return [] }
         let pairs: [(fileID: Int64, matchedBy: String, record: KnownHashRecord, setID: Int64, recordID: Int64)] = try await guarded {
             try await self.pool.read { db in
                 var out: [(Int64, String, KnownHashRecord, Int64, Int64)] = []

@@ -27,10 +27,20 @@ extension Keyprint {
             atomically (a temporary file in the same folder, renamed when complete). Refused: a \
             path inside any evidence folder the case scanned, a symbolic link, a device, a FIFO, \
             a folder, the case database itself.
+
+            --format vsc writes the matching-track CSV of Meta's Video Similarity Challenge \
+            instead: query_id,ref_id,query_start,query_end,ref_start,ref_end,score (seconds; an id \
+            is the file name without its extension), one row per matched segment, so that the \
+            challenge's tools and metric score Keyprint's output directly.
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, vsc }
+
         @OptionGroup var database: CaseDatabaseOptions
+
+        @Option(name: .long, help: "csv (the timeline, default) or vsc (VSC22 matching-track CSV).")
+        var format: Format = .csv
 
         @Option(name: .long, help: ArgumentHelp("The CSV file to write (- for standard output).", valueName: "TIMELINE.csv"))
         var output: String
@@ -43,7 +53,7 @@ extension Keyprint {
                 throw CommandFailure(.usage, "no match results in \(db); run `keyprint match --db \(Terminal.shellQuoted(db))` first")
             }
             let rows = try await TimelineExporter(store: opened.store).rows()
-            let document = TimelineCSV.document(rows)
+            let document = format == .vsc ? VSCMatches.document(rows) : TimelineCSV.document(rows)
             guard let target else {
                 try Terminal.write(document)
                 return

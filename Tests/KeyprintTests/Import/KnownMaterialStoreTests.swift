@@ -117,3 +117,21 @@ import Testing
         #expect(try await store.files(collection: "k2").isEmpty)
     }
 }
+
+extension KnownMaterialStoreTests {
+    /// status and the exports open a database read-only, unmigrated: one made before the
+    /// known-material migrations has no hash sets, no hits and no imported items, not an error.
+    @Test func aDatabaseFromBeforeTheMigrationsReadsWithoutKnownMaterial() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/old.sqlite"
+        try SQLiteCaseStore.makeDatabase(path: path, migratedUpTo: "v8-failure-retry", statements: [
+            .init("INSERT INTO files (collection, root, relative_path, state, md5, sha1, sha256, updated_at) VALUES ('c', '/e', 'a.mp4', 'done', 'm', 's', 'h', '2024-01-01 00:00:00.000')"),
+        ])
+        let store = try SQLiteCaseStore(path: path, mode: .readOnly)
+        #expect(try await store.hashSets().isEmpty)
+        #expect(try await store.knownFileHits().isEmpty)
+        let files = try await store.files(collection: nil)
+        #expect(files.count == 1 && files[0].importedFrom == nil)
+    }
+}
