@@ -28,25 +28,27 @@ extension SQLiteCaseStore: KnownMaterialStore {
                         replaced = true
                         try db.execute(sql: """
                             UPDATE files SET root = ?, state = 'done', error = NULL, warning = NULL, frame_count = ?, duration_s = ?,
-                                imported_format = ?, imported_sha256 = ?, hashed_at = ?, updated_at = ? WHERE id = ?
-                            """, arguments: [item.root, item.frames.count, duration, item.source.format, item.source.sha256, now, now, id])
+                                imported_format = ?, imported_sha256 = ?, import_role = ?, hashed_at = ?, updated_at = ? WHERE id = ?
+                            """, arguments: [item.root, item.frames.count, duration, item.source.format, item.source.sha256,
+                                             item.source.role.rawValue, now, now, id])
                         try db.execute(sql: "DELETE FROM region_frames WHERE file_id = ?", arguments: [id])
                         try db.execute(sql: "DELETE FROM picture_frames WHERE file_id = ?", arguments: [id])
                         try db.execute(sql: "DELETE FROM shot_regions WHERE file_id = ?", arguments: [id])
                     } else {
                         try db.execute(sql: """
                             INSERT INTO files (collection, root, relative_path, state, frame_count, duration_s, imported_format,
-                                imported_sha256, hashed_at, updated_at)
-                            VALUES (?, ?, ?, 'done', ?, ?, ?, ?, ?, ?)
+                                imported_sha256, import_role, hashed_at, updated_at)
+                            VALUES (?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?)
                             """, arguments: [collection, item.root, item.relativePath, item.frames.count, duration,
-                                             item.source.format, item.source.sha256, now, now])
+                                             item.source.format, item.source.sha256, item.source.role.rawValue, now, now])
                         id = db.lastInsertedRowID
                     }
                     try db.execute(sql: "DELETE FROM frames WHERE file_id = ?", arguments: [id])
                     try Self.insertFrames(db, fileID: id, item.frames)
                     let path = item.root.hasSuffix("/") ? item.root + item.relativePath : item.root + "/" + item.relativePath
                     try Self.appendAudit(db, scanID: nil, event: AuditEvent.hashesImported, fileID: id,
-                                         detail: "\(item.frames.count) frame hash(es) from \(path) (\(item.source.format), sha256 \(item.source.sha256))"
+                                         detail: "\(item.frames.count) frame hash(es) from \(path) (\(item.source.format), sha256 \(item.source.sha256)"
+                                             + (item.source.role == .ignore ? ", ignore list" : "") + ")"
                                              + (replaced ? ", replacing the earlier import" : ""), time: now)
                     summary.items += 1
                     summary.frames += item.frames.count
