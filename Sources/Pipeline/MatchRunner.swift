@@ -80,13 +80,25 @@ public struct MatchRunner: Sendable {
     public func run(_ request: MatchRequest,
                     progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> MatchSummary {
         let started = Date()
-        let collections = Set(try await store.files(collection: nil).map(\.collection))
+        let allFiles = try await store.files(collection: nil)
+        let collections = Set(allFiles.map(\.collection))
         for name in [request.queryCollection, request.referenceCollection].compactMap({ $0 }) where !collections.contains(name) {
             throw MatchRunnerError.unknownCollection(name)
         }
-        let references = try await store.videoFrames(collection: request.referenceCollection)
-        let queries = request.queryCollection == request.referenceCollection
+        var references = try await store.videoFrames(collection: request.referenceCollection)
+        var queries = request.queryCollection == request.referenceCollection
             ? references : try await store.videoFrames(collection: request.queryCollection)
+        // Ignore lists (`import vpdq --role ignore`): never matched themselves, and no frame
+        // within the threshold of one of their hashes votes anywhere.
+        let ignoreLists = allFiles.filter { $0.state == .done && $0.importedFrom?.role == .ignore }
+        if !ignoreLists.isEmpty {
+            var ignored: [PDQHash] = []
+            for file in ignoreLists { ignored += try await store.frames(fileID: file.id).map(\.hash) }
+            let ids = Set(ignoreLists.map(\.id))
+            let mask = IgnoreMask(hashes: ignored, thresholdBits: request.settings.thresholdBits)
+            references = references.filter { !ids.contains($0.videoID) }.map(mask.apply)
+            queries = queries.filter { !ids.contains($0.videoID) }.map(mask.apply)
+        }
         let matcher = Matcher(references: references, settings: request.settings)
         let matcherKey = Self.matcherKey(request.settings, search: matcher.search)
         var digests: [Int64: UInt64] = [:]
@@ -194,5 +206,39 @@ public struct MatchRunner: Sendable {
             if mine != other { return mine > other }
             return s.queryVideoID > s.referenceVideoID
         }
+    }
+}
+
+/// Frames near an ignore list's hashes (within the match threshold, plain or mirrored) get
+/// quality 0: below every `minQuality`, so they are neither indexed nor looked up.
+struct IgnoreMask: Sendable {
+    let index: HammingIndex
+    let thresholdBits: Int
+
+    init(hashes: [PDQHash], thresholdBits: Int) {
+        index = HammingIndex(hashes: hashes)
+        self.thresholdBits = thresholdBits
+    }
+
+    func ignores(_ frame: FrameHash) -> Bool {
+        var near = false
+        for hash in [frame.hash, frame.mirrorHash] where !near {
+            index.forEachNeighbor(of: hash, radius: thresholdBits) { _ in near = true }
+        }
+        return near
+    }
+
+    func apply(_ video: VideoFrames) -> VideoFrames {
+        var out = video
+        func masked(_ frames: [FrameHash]) -> [FrameHash] {
+            frames.map { f in
+                guard ignores(f) else { return f }
+                var g = f; g.quality = 0; return g
+            }
+        }
+        out.frames = masked(video.frames)
+        out.regionFrames = masked(video.regionFrames)
+        out.pictureFrames = masked(video.pictureFrames)
+        return out
     }
 }

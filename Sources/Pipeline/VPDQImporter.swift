@@ -45,7 +45,7 @@ public struct VPDQImporter: Sendable {
     }
 
     /// Reads, checks and parses one hash file into an item.
-    public static func item(_ source: Source) throws -> ImportedItem {
+    public static func item(_ source: Source, role: ImportRole = .reference) throws -> ImportedItem {
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: source.path)) } catch {
             throw ImportError.unreadable(path: source.path, reason: (error as NSError).localizedDescription)
@@ -53,19 +53,19 @@ public struct VPDQImporter: Sendable {
         let frames = try VPDQParser.parse(bytes, file: source.path)
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return ImportedItem(root: source.root, relativePath: source.relativePath,
-                            source: ImportedSource(format: "vpdq", sha256: digest), frames: frames)
+                            source: ImportedSource(format: "vpdq", sha256: digest, role: role), frames: frames)
     }
 
     /// Imports the hash files `paths` name into `collection`; `progress` gets the files and
     /// hash lines done so far after each file.
-    public func run(paths: [String], collection: String, commandLine: String,
+    public func run(paths: [String], collection: String, role: ImportRole = .reference, commandLine: String,
                     progress: @escaping @Sendable (_ files: Int, _ total: Int, _ lines: Int) -> Void = { _, _, _ in }) async throws -> ImportSummary {
         let sources = try Self.sources(paths)
         if sources.isEmpty { throw ImportError.noHashes(file: paths.joined(separator: ", ")) }
         return try await store.importItems(collection: collection, commandLine: commandLine) { add in
             var lines = 0
             for (n, source) in sources.enumerated() {
-                let item = try Self.item(source)
+                let item = try Self.item(source, role: role)
                 lines += item.frames.count
                 try add(item)
                 progress(n + 1, sources.count, lines)

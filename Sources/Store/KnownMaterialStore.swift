@@ -8,8 +8,9 @@ public struct ImportedSource: Sendable, Equatable {
     public var format: String
     /// SHA-256 of the hash file's bytes, lower-case hex.
     public var sha256: String
+    public var role: ImportRole = .reference
 
-    public init(format: String, sha256: String) { self.format = format; self.sha256 = sha256 }
+    public init(format: String, sha256: String, role: ImportRole = .reference) { self.format = format; self.sha256 = sha256; self.role = role }
 }
 
 /// One item of an import: a hash file's per-frame hashes, which become a `done` file of the
@@ -27,6 +28,15 @@ public struct ImportedItem: Sendable, Equatable {
     public init(root: String, relativePath: String, source: ImportedSource, frames: [FrameHash]) {
         self.root = root; self.relativePath = relativePath; self.source = source; self.frames = frames
     }
+}
+
+/// What an imported item is for.
+public enum ImportRole: String, Sendable, Equatable, CaseIterable {
+    /// Known material: matched like a decoded file (the default).
+    case reference
+    /// An ignore list: frames within the match threshold of its hashes never vote, in any match
+    /// (splash screens, "Connecting…" cards, watermark-only frames); its items are never matched.
+    case ignore
 }
 
 /// What an import stored.

@@ -148,7 +148,9 @@ extension SQLiteCaseStore {
                           warning: try row.decode(forColumn: "warning"))
         file.retry = try FailureRetry(storageKey: retryKey).orCorrupt(table: "files", column: "retry", retryKey ?? "")
         if let format: String = try row.decode(forColumn: "imported_format") {
-            file.importedFrom = ImportedSource(format: format, sha256: try row.decode(forColumn: "imported_sha256") ?? "")
+            let role: String? = try row.decode(forColumn: "import_role")
+            file.importedFrom = ImportedSource(format: format, sha256: try row.decode(forColumn: "imported_sha256") ?? "",
+                                               role: try ImportRole(rawValue: role ?? "reference").orCorrupt(table: "files", column: "import_role", role ?? ""))
         }
         return file
     }

@@ -28,25 +28,27 @@ extension SQLiteCaseStore: KnownMaterialStore {
                         replaced = true
                         try db.execute(sql: """
                             UPDATE files SET root = ?, state = 'done', error = NULL, warning = NULL, frame_count = ?, duration_s = ?,
-                                imported_format = ?, imported_sha256 = ?, hashed_at = ?, updated_at = ? WHERE id = ?
-                            """, arguments: [item.root, item.frames.count, duration, item.source.format, item.source.sha256, now, now, id])
+                                imported_format = ?, imported_sha256 = ?, import_role = ?, hashed_at = ?, updated_at = ? WHERE id = ?
+                            """, arguments: [item.root, item.frames.count, duration, item.source.format, item.source.sha256,
+                                             item.source.role.rawValue, now, now, id])
                         try db.execute(sql: "DELETE FROM region_frames WHERE file_id = ?", arguments: [id])
                         try db.execute(sql: "DELETE FROM picture_frames WHERE file_id = ?", arguments: [id])
                         try db.execute(sql: "DELETE FROM shot_regions WHERE file_id = ?", arguments: [id])
                     } else {
                         try db.execute(sql: """
                             INSERT INTO files (collection, root, relative_path, state, frame_count, duration_s, imported_format,
-                                imported_sha256, hashed_at, updated_at)
-                            VALUES (?, ?, ?, 'done', ?, ?, ?, ?, ?, ?)
+                                imported_sha256, import_role, hashed_at, updated_at)
+                            VALUES (?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?)
                             """, arguments: [collection, item.root, item.relativePath, item.frames.count, duration,
-                                             item.source.format, item.source.sha256, now, now])
+                                             item.source.format, item.source.sha256, item.source.role.rawValue, now, now])
                         id = db.lastInsertedRowID
                     }
                     try db.execute(sql: "DELETE FROM frames WHERE file_id = ?", arguments: [id])
                     try Self.insertFrames(db, fileID: id, item.frames)
                     let path = item.root.hasSuffix("/") ? item.root + item.relativePath : item.root + "/" + item.relativePath
                     try Self.appendAudit(db, scanID: nil, event: AuditEvent.hashesImported, fileID: id,
-                                         detail: "\(item.frames.count) frame hash(es) from \(path) (\(item.source.format), sha256 \(item.source.sha256))"
+                                         detail: "\(item.frames.count) frame hash(es) from \(path) (\(item.source.format), sha256 \(item.source.sha256)"
+                                             + (item.source.role == .ignore ? ", ignore list" : "") + ")"
                                              + (replaced ? ", replacing the earlier import" : ""), time: now)
                     summary.items += 1
                     summary.frames += item.frames.count
@@ -131,7 +133,9 @@ extension SQLiteCaseStore {
     public func hashSets() async throws -> [StoredHashSet] {
         try await guarded {
             try await self.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM hash_sets ORDER BY collection, source_path").map(Self.storedHashSet)
+                // A database from before v11-hash-sets opened read-only (status, export) has none.
+                guard try db.tableExists("hash_sets") else { return [] }
+                return try Row.fetchAll(db, sql: "SELECT * FROM hash_sets ORDER BY collection, source_path").map(Self.storedHashSet)
             }
         }
     }
@@ -150,6 +154,7 @@ extension SQLiteCaseStore {
         }
         var sets: [Int64: StoredHashSet] = [:]
         for set in try await hashSets() { sets[set.id] = set }
+        if sets.isEmpty { return [] }
         let pairs: [(fileID: Int64, matchedBy: String, record: KnownHashRecord, setID: Int64, recordID: Int64)] = try await guarded {
             try await self.pool.read { db in
                 var out: [(Int64, String, KnownHashRecord, Int64, Int64)] = []

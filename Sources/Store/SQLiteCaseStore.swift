@@ -355,6 +355,11 @@ public final class SQLiteCaseStore: CaseStore {
                 CREATE INDEX known_hashes_sha256 ON known_hashes(sha256) WHERE sha256 IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v12-ignore-lists") { db in
+            // What an imported item is for: 'reference' (matched; NULL reads so) or 'ignore' (an
+            // ignore list: frames near its hashes never vote, `import vpdq --role ignore`).
+            try db.execute(sql: "ALTER TABLE files ADD COLUMN import_role TEXT")
+        }
         return migrator
     }
 }

@@ -30,10 +30,20 @@ extension Keyprint {
             atomically (a temporary file in the same folder, renamed when complete). Refused: a \
             path inside any evidence folder the case scanned, a symbolic link, a device, a FIFO, \
             a folder, the case database itself.
+
+            --format vsc writes the matching-track CSV of Meta's Video Similarity Challenge \
+            instead: query_id,ref_id,query_start,query_end,ref_start,ref_end,score (seconds; an id \
+            is the file name without its extension), one row per matched segment, so that the \
+            challenge's tools and metric score Keyprint's output directly.
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, vsc }
+
         @OptionGroup var database: CaseDatabaseOptions
+
+        @Option(name: .long, help: "csv (the timeline, default) or vsc (VSC22 matching-track CSV).")
+        var format: Format = .csv
 
         @Option(name: .long, help: ArgumentHelp("The CSV file to write (- for standard output).", valueName: "TIMELINE.csv"))
         var output: String
@@ -46,17 +56,25 @@ extension Keyprint {
                 throw CommandFailure(.usage, "no match results in \(db); run `keyprint match --db \(Terminal.shellQuoted(db))` first")
             }
             let exporter = TimelineExporter(store: opened.store)
+            let header = format == .vsc ? VSCMatches.header : TimelineCSV.header
+            let vsc = format == .vsc
+            func line(_ row: TimelineRow) -> String? { vsc ? VSCMatches.line(row) : TimelineCSV.line(row) }
             guard let target else {
-                try Terminal.write(TimelineCSV.header)
-                try await exporter.forEachRow { try Terminal.write(TimelineCSV.line($0)) }
+                try Terminal.write(header)
+                try await exporter.forEachRow { if let text = line($0) { try Terminal.write(text) } }
                 return
             }
             // Row by row into the temporary file, renamed over the target when complete.
             let file = try AtomicFile(folder: target.folder, name: target.name)
-            try file.write(TimelineCSV.header)
-            let rows = try await exporter.forEachRow { try file.write(TimelineCSV.line($0)) }
+            try file.write(header)
+            var written = 0
+            try await exporter.forEachRow {
+                guard let text = line($0) else { return }
+                try file.write(text)
+                written += 1
+            }
             try file.commit()
-            Terminal.error("wrote \(rows) segment rows to \(output)")
+            Terminal.error("wrote \(written) rows to \(output)")
         }
     }
 }

@@ -57,6 +57,11 @@ extension Keyprint {
         @Option(name: .long, help: ArgumentHelp("The collection the items go into.", valueName: "NAME"))
         var collection: String
 
+        @Option(name: .long, help: ArgumentHelp(
+            "reference (known material, matched) or ignore (an ignore list: frames within the match threshold of its hashes never vote in any match; its items are never matched).",
+            valueName: "ROLE"))
+        var role: ImportRole = .reference
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -69,7 +74,7 @@ extension Keyprint {
             let store = try Import.knownMaterialStore(try await database.open(.create))
             let showProgress = !quiet
             let started = Date()
-            let summary = try await VPDQImporter(store: store).run(paths: paths, collection: collection,
+            let summary = try await VPDQImporter(store: store).run(paths: paths, collection: collection, role: role,
                                                                    commandLine: Terminal.commandLine) { files, total, lines in
                 if showProgress && (files == total || files % 100 == 0) { Terminal.error("imported \(files)/\(total) hash files, \(lines) lines") }
             }
@@ -139,3 +144,5 @@ extension Keyprint {
         }
     }
 }
+
+extension ImportRole: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import Testing
 @testable import KeyprintStore
 @testable import KeyprintImport
 @testable import KeyprintPipeline
+@testable import KeyprintMatch
 
 /// `SQLiteCaseStore` as a `KnownMaterialStore`: one transaction per import, replacement by
 /// name, the audit trail, and imported items seen as done files.
@@ -115,5 +116,56 @@ import Testing
             _ = try await VPDQImporter(store: store).run(paths: [bad], collection: "k2", commandLine: "t")
         }
         #expect(try await store.files(collection: "k2").isEmpty)
+    }
+}
+
+extension KnownMaterialStoreTests {
+    /// status and the exports open a database read-only, unmigrated: one made before the
+    /// known-material migrations has no hash sets, no hits and no imported items, not an error.
+    @Test func aDatabaseFromBeforeTheMigrationsReadsWithoutKnownMaterial() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/old.sqlite"
+        try SQLiteCaseStore.makeDatabase(path: path, migratedUpTo: "v8-failure-retry", statements: [
+            .init("INSERT INTO files (collection, root, relative_path, state, md5, sha1, sha256, updated_at) VALUES ('c', '/e', 'a.mp4', 'done', 'm', 's', 'h', '2024-01-01 00:00:00.000')"),
+        ])
+        let store = try SQLiteCaseStore(path: path, mode: .readOnly)
+        #expect(try await store.hashSets().isEmpty)
+        #expect(try await store.knownFileHits().isEmpty)
+        let files = try await store.files(collection: nil)
+        #expect(files.count == 1 && files[0].importedFrom == nil)
+    }
+}
+
+extension KnownMaterialStoreTests {
+    /// Two unrelated captures that share only an app's 5-s opening screen link over it; an
+    /// ignore list made from that screen removes the false link, and is itself never matched.
+    @Test func anIgnoreListRemovesAFalseLinkThroughASharedOpeningScreen() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try SQLiteCaseStore(path: folder.path + "/case.sqlite")
+        var rng = SplitMix64(seed: 42)
+        func random() -> PDQHash { PDQHash(w0: rng.next(), w1: rng.next(), w2: rng.next(), w3: rng.next()) }
+        let opening = (0..<5).map { _ in random() }
+        func capture(_ name: String) -> ImportedItem {
+            let hashes = opening + (0..<12).map { _ in random() }
+            let frames = hashes.enumerated().map { FrameHash(index: $0.offset, timestamp: Double($0.offset), quality: 100, hash: $0.element, mirrorHash: $0.element) }
+            return ImportedItem(root: "/c", relativePath: name, source: ImportedSource(format: "vpdq", sha256: name), frames: frames)
+        }
+        let a = capture("a.txt"), b = capture("b.txt")
+        _ = try await store.importItems(collection: "ev", commandLine: "t") { add in try add(a); try add(b) }
+        let request = MatchRequest(queryCollection: nil, referenceCollection: nil, settings: MatchSettings(), jobs: 1, commandLine: "t")
+        let before = try await MatchRunner(store: store).run(request)
+        #expect(before.linkedPairs == 1, "the shared opening links the two captures")
+        #expect(before.segments.first.map { $0.queryStart <= 0.5 && $0.queryEnd <= 5.5 } == true)
+
+        let screen = opening.enumerated().map { FrameHash(index: $0.offset, timestamp: Double($0.offset), quality: 100, hash: $0.element, mirrorHash: $0.element) }
+        _ = try await store.importItems(collection: "ignore", commandLine: "t") { add in
+            try add(ImportedItem(root: "/i", relativePath: "splash.txt", source: ImportedSource(format: "vpdq", sha256: "s", role: .ignore), frames: screen))
+        }
+        #expect(try await store.files(collection: "ignore").first?.importedFrom?.role == .ignore)
+        let after = try await MatchRunner(store: store).run(request)
+        #expect(after.linkedPairs == 0, "segments: \(after.segments.count)")
+        #expect(after.queryFiles == 2 && after.referenceFiles == 2)
     }
 }
