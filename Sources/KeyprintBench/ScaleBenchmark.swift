@@ -203,7 +203,7 @@ enum ScaleBenchmark {
                     print(row)
                 }
                 for search in searches where search != .exhaustive || n <= maxExhaustiveFiles {
-                    let m = try spawn(me, ["match-db", path, search.rawValue], database: path)
+                    let m = try spawn(me, ["match-db", path, search.rawValue, "--full"], database: path)   // a full run, whatever an earlier run left
                     guard m.status == 0 else { throw NSError(domain: "match-db exited \(m.status)", code: Int(m.status)) }
                     let store = try SQLiteCaseStore(path: path, mode: .readOnly)
                     guard let runID = try await store.matchRuns().map(\.id).max() else { throw NSError(domain: "no run", code: 1) }

@@ -141,31 +141,42 @@ public struct Matcher: Sendable {
         return probes
     }
 
-    /// Whether `lookUp(query:)` would find any frame match or failed region check with one of
-    /// the references `videoIDs`, i.e. whether adding (or changing) those references could
-    /// change `query`'s segments. Seeded: a verified seed in one of them (every raw match of
-    /// the seeded search comes from a candidate, which needs one, or is one); exhaustive: the
+    /// For each of `queries`, whether `lookUp(query:)` would find any frame match, failed
+    /// region check or verified seed with one of the references `videoIDs`, i.e. whether adding
+    /// (or changing) those references could change the query's segments. Seeded: a verified
+    /// seed in one of them (every raw match of the seeded search comes from a candidate, which
+    /// needs one, or is one), found in a small seed index over those references' entries with
+    /// the same chunks (so exactly the seeds the full index would give there); exhaustive: the
     /// lookup itself.
-    public func touches(query: VideoFrames, videoIDs: Set<Int64>) -> Bool {
-        guard !videoIDs.isEmpty else { return false }
+    public func touches(queries: [VideoFrames], videoIDs: Set<Int64>) -> [Bool] {
+        guard !videoIDs.isEmpty else { return queries.map { _ in false } }
         guard let seeds else {
-            let (matches, failed, _) = lookUp(query: query)
-            return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
-                || failed.values.contains { $0.contains { videoIDs.contains(references[$0].videoID) } }
-        }
-        let pictures = query.picturesByPosition()
-        for qf in query.frames.indices {
-            for (hash, _, _) in lookupProbes(query, qf, pictures: pictures) {
-                var hit = false
-                seeds.forEachCandidate(of: hash) { id in
-                    guard !hit else { return }
-                    let id = Int(id), ref = references[video(of: id)]
-                    if ref.videoID != query.videoID, videoIDs.contains(ref.videoID), hashes[id].distance(to: hash) <= settings.thresholdBits { hit = true }
-                }
-                if hit { return true }
+            return queries.map { query in
+                let (matches, failed, _) = lookUp(query: query)
+                return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
+                    || failed.values.contains { $0.contains { videoIDs.contains(references[$0].videoID) } }
             }
         }
-        return false
+        var small: [PDQHash] = [], owner: [Int64] = []
+        for (v, ref) in references.enumerated() where videoIDs.contains(ref.videoID) {
+            for id in entryStart[v]..<entryStart[v + 1] where entry(id, of: v) != nil {
+                small.append(hashes[id]); owner.append(ref.videoID)
+            }
+        }
+        let index = SeedIndex(hashes: small, tableCount: seeds.tableCount, chunkBits: seeds.chunkBits)
+        return queries.map { query in
+            let pictures = query.picturesByPosition()
+            for qf in query.frames.indices {
+                for (hash, _, _) in lookupProbes(query, qf, pictures: pictures) {
+                    var hit = false
+                    index.forEachCandidate(of: hash) { i in
+                        if !hit, owner[Int(i)] != query.videoID, small[Int(i)].distance(to: hash) <= settings.thresholdBits { hit = true }
+                    }
+                    if hit { return true }
+                }
+            }
+            return false
+        }
     }
 
     /// Every frame match of `query` against every reference with a different `videoID`, by

@@ -118,10 +118,12 @@ public struct MatchRunner: Sendable {
             // References that are new or whose content changed, and references that are gone.
             let dirty = Set(references.filter { r in before[r.videoID].map { !$0.isReference || $0.digest != digests[r.videoID] } ?? true }.map(\.videoID))
             let changed = dirty.union(state.files.filter { $0.isReference && !currentReferences.contains($0.fileID) }.map(\.fileID))
-            for q in queries {
-                guard let old = before[q.videoID], old.isQuery, old.digest == digests[q.videoID],
-                      old.touched.allSatisfy({ !changed.contains($0) }), !matcher.touches(query: q, videoIDs: dirty) else { continue }
-                reused[q.videoID] = old
+            let unchanged = queries.filter { q in
+                guard let old = before[q.videoID], old.isQuery, old.digest == digests[q.videoID] else { return false }
+                return old.touched.allSatisfy { !changed.contains($0) }
+            }
+            for (q, touches) in zip(unchanged, matcher.touches(queries: unchanged, videoIDs: dirty)) where !touches {
+                reused[q.videoID] = before[q.videoID]
             }
             reusedRun = previous.id
         }

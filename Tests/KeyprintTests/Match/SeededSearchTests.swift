@@ -94,6 +94,25 @@ import Testing
         #expect(Matcher(references: videos, settings: Self.settings(.seeded)).match(query: videos[1]).isEmpty)
     }
 
+    @Test(arguments: [MatchSettings.CandidateSearch.exhaustive, .seeded])
+    func touchesAgreesWithTheReferencesAQueryDependsOn(search: MatchSettings.CandidateSearch) {
+        // Incremental matching's test (a small index over some references) against the full
+        // lookup's record of what each query depends on.
+        let videos = library()
+        let matcher = Matcher(references: videos, settings: Self.settings(search))
+        let sets: [Set<Int64>] = [[1], [2, 3], [4, 5, 6], Set((6...40).map(Int64.init)), [40], []]
+        var hits = 0
+        for videoIDs in sets {
+            let touches = matcher.touches(queries: videos, videoIDs: videoIDs)
+            for (q, t) in zip(videos, touches) {
+                let depends = !Set(matcher.matchTracingReferences(query: q).touched).isDisjoint(with: videoIDs)
+                #expect(t == depends, "query \(q.videoID), references \(videoIDs.sorted())")
+                hits += t ? 1 : 0
+            }
+        }
+        #expect(hits >= 10)
+    }
+
     @Test func automaticIsExhaustiveUpToTheLimitAndSeededBeyond() {
         let videos = library()
         var settings = MatchSettings()
