@@ -93,4 +93,34 @@ import Testing
             await store.close()
         }
     }
+
+    /// `status` names each worker with its last heartbeat and the file it holds.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func statusShowsWorkersWithTheirHeartbeatAndWhatEachHolds() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            let store = try await PostgresCaseStore.open(url, access: .write)
+            let settings = ScanSettings(sampling: .defaultInterval, timeBudget: 600, jobs: 1)
+            let scan = try await store.beginScan(root: "/evidence", collection: "c", settings: settings, commandLine: "test", versions: "test")
+            try await store.registerWorker("lab-a", scanID: scan.id)
+            try await store.registerWorker("lab-b", scanID: scan.id)
+            let ids = try await store.markPendingShared(collection: "c", root: "/evidence", files: [
+                WalkedFile(relativePath: "one.mp4", stamp: FileStamp(size: 1, mtimeNanoseconds: 1), seenVersion: nil),
+                WalkedFile(relativePath: "two.mp4", stamp: FileStamp(size: 2, mtimeNanoseconds: 2), seenVersion: nil),
+            ], scanID: scan.id)
+            #expect(ids.allSatisfy { $0 != nil })
+            #expect(try await store.claimNext(collection: "c", worker: "lab-a", leaseSeconds: 600)?.relativePath == "one.mp4")
+            // A file under a live lease is not claimed again; the next one is.
+            #expect(try await store.claimNext(collection: "c", worker: "lab-b", leaseSeconds: 600)?.relativePath == "two.mp4")
+            #expect(try await store.claimNext(collection: "c", worker: "lab-b", leaseSeconds: 600) == nil)
+            try await store.releaseLeases(worker: "lab-b")
+            await store.close()
+            let status = try KeyprintBinary.run(["status", "--db", url])
+            #expect(status.status == 0, "\(status.stderr)")
+            let lines = status.stdout.split(separator: "\n").map(String.init)
+            let a = lines.first { $0.contains("lab-a:") } ?? ""
+            let b = lines.first { $0.contains("lab-b:") } ?? ""
+            #expect(a.contains("scan #\(scan.id)") && a.contains("last heartbeat 20") && a.contains("holds one.mp4") && a.contains("running"), "\(status.stdout)")
+            #expect(b.contains("stopped") && b.contains("holds nothing"), "\(status.stdout)")
+        }
+    }
 }
