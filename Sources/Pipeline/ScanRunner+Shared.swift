@@ -153,7 +153,7 @@ extension ScanRunner {
                 }
                 if !claimable { break }
             }
-            try? await Task.sleep(nanoseconds: UInt64(min(1, lease / 4) * 1e9))
+            try? await Task.sleep(nanoseconds: UInt64(min(0.25, lease / 4) * 1e9))
         }
         beat.cancel()
 
