@@ -14,10 +14,19 @@ public struct ScanRequest: Sendable {
     public var collection: String
     public var settings: ScanSettings
     public var commandLine: String
+    /// This scanner's name among several on a store that offers `SharedScanStore` (nil: the
+    /// store's exclusive path). Not recorded in the settings: it does not change the result.
+    public var workerID: String?
+    /// How long a claimed file stays leased without a heartbeat (a third of it between beats).
+    public var leaseSeconds: Double
 
-    public init(root: String, collection: String, settings: ScanSettings, commandLine: String) {
+    public init(root: String, collection: String, settings: ScanSettings, commandLine: String, workerID: String? = nil,
+                leaseSeconds: Double = ScanRequest.defaultLeaseSeconds) {
         self.root = root; self.collection = collection; self.settings = settings; self.commandLine = commandLine
+        self.workerID = workerID; self.leaseSeconds = leaseSeconds
     }
+
+    public static let defaultLeaseSeconds: Double = 60
 }
 
 /// How a finished run left its collection.
@@ -58,6 +67,9 @@ public struct ScanRunner: Sendable {
     public static let doubtWindow: Double = 2
 
     public func run(_ request: ScanRequest, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary {
+        if let shared = store as? any SharedScanStore, let worker = request.workerID {
+            return try await runShared(request, store: shared, worker: worker, progress: progress)
+        }
         let settings = request.settings
         var scan = try await store.beginScan(root: request.root, collection: request.collection, settings: settings,
                                        commandLine: request.commandLine, versions: "Keyprint \(KeyprintVersion.string); \(FFmpegVersions.summary)")
@@ -216,9 +228,11 @@ public struct ScanRunner: Sendable {
 
     /// Continues the last unfinished run with the settings it recorded. Returns nil when
     /// there is nothing to resume.
-    public func resume(commandLine: String, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary? {
+    public func resume(commandLine: String, workerID: String? = nil, leaseSeconds: Double = ScanRequest.defaultLeaseSeconds,
+                       progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary? {
         guard let last = try await store.lastUnfinishedScan() else { return nil }
-        let request = ScanRequest(root: last.root, collection: last.collection, settings: last.settings, commandLine: commandLine)
+        let request = ScanRequest(root: last.root, collection: last.collection, settings: last.settings, commandLine: commandLine,
+                                  workerID: workerID, leaseSeconds: leaseSeconds)
         return try await run(request, progress: progress)
     }
 

@@ -60,7 +60,7 @@ extension PostgresCaseStore {
 
     public func markRunning(fileID: Int64) async throws {
         try await write { c, l in
-            try await c.query("UPDATE files SET state = 'running', updated_at = \(Date()) WHERE id = \(fileID)", logger: l)
+            _ = try await c.query("UPDATE files SET state = 'running', updated_at = \(Date()) WHERE id = \(fileID)", logger: l)
         }
     }
 
@@ -127,7 +127,7 @@ extension PostgresCaseStore {
     }
 
     public func markVerified(fileID: Int64, hashedAt: Date) async throws {
-        try await write { c, l in try await c.query("UPDATE files SET hashed_at = \(hashedAt) WHERE id = \(fileID)", logger: l) }
+        try await write { c, l in _ = try await c.query("UPDATE files SET hashed_at = \(hashedAt) WHERE id = \(fileID)", logger: l) }
     }
 
     public func stateCounts() async throws -> [StateCount] {

@@ -79,11 +79,18 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     static let scanLockKey: Int64 = 0x4B50_5343_414E // "KPSCAN"
 
     public func acquireScanLock() async throws -> ScanLease {
+        try await advisoryLock(shared: false)
+    }
+
+    /// The scan lock exclusive (one scanner, or a command that needs none running) or shared
+    /// (the scanners that cooperate on the case).
+    func advisoryLock(shared: Bool) async throws -> ScanLease {
         if let pending = lockMutex.withLock({ pendingRelease }) { await pending.value }
         let lockGate = PostgresConnectionGate(location: location, password: password)
         let granted = try await guarded {
             try await lockGate.withConnection { connection, logger in
-                try await connection.query("SELECT pg_try_advisory_lock(\(Self.scanLockKey))", logger: logger).collect().first?.decode(Bool.self) ?? false
+                let query: PostgresQuery = shared ? "SELECT pg_try_advisory_lock_shared(\(Self.scanLockKey))" : "SELECT pg_try_advisory_lock(\(Self.scanLockKey))"
+                return try await connection.query(query, logger: logger).collect().first?.decode(Bool.self) ?? false
             }
         }
         guard granted else {

@@ -158,6 +158,21 @@ enum PostgresSchema {
             """,
             "CREATE INDEX match_segments_run ON match_segments(run_id)",
         ]),
+        // Several scanners on one case: a file's lease (who holds it, until when, on the
+        // server's clock) and the workers with their last heartbeat.
+        Migration(name: "pg2-worker-leases", statements: [
+            "ALTER TABLE files ADD COLUMN lease_worker TEXT, ADD COLUMN lease_expires TIMESTAMPTZ",
+            "CREATE INDEX files_lease ON files(lease_worker)",
+            """
+            CREATE TABLE workers (
+                id TEXT PRIMARY KEY,
+                scan_id BIGINT REFERENCES scans(id),
+                started_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                ended_at TIMESTAMPTZ
+            )
+            """,
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: two processes migrating one database at once

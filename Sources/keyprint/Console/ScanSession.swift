@@ -11,7 +11,11 @@ enum ScanSession {
     static func run(quiet: Bool, _ work: @escaping @Sendable (ScanRunner, @escaping @Sendable (ScanProgress) -> Void) async throws -> ScanSummary?,
                     database: CaseDatabase) async throws {
         // Another scan of the same case: StoreError.locked, a usage error.
-        let lock = try await database.store.acquireScanLock()
+        // On a shared store (PostgreSQL) several scanners cooperate: the lock is shared.
+        let lock: ScanLease
+        if let shared = database.store as? any SharedScanStore { lock = try await shared.acquireSharedScanLock() } else {
+            lock = try await database.store.acquireScanLock()
+        }
         defer { lock.release() }
         let printer = ProgressPrinter(quiet: quiet)
         let runner = ScanRunner(store: database.store)

@@ -21,8 +21,12 @@ extension Keyprint {
 
         @OptionGroup var database: CaseDatabaseOptions
 
+        @OptionGroup var workers: WorkerOptions
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
+
+        func validate() throws { try workers.check() }
 
         func run() async throws {
             let last: ScanRecord?
@@ -51,7 +55,8 @@ extension Keyprint {
                                + "\(settings.timeBudget.map { "\(formatSeconds($0)) s per file" } ?? "no time budget"), \(settings.jobs) job(s)")
             }
             let commandLine = Terminal.commandLine
-            try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.resume(commandLine: commandLine, progress: progress) },
+            let workers = self.workers
+            try await ScanSession.run(quiet: quiet, { runner, progress in try await runner.resume(commandLine: commandLine, workerID: workers.id, leaseSeconds: workers.leaseSeconds, progress: progress) },
                                       database: opened)
         }
     }

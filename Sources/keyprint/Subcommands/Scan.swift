@@ -49,6 +49,8 @@ extension Keyprint {
 
         @OptionGroup var luma: LumaOptions
 
+        @OptionGroup var workers: WorkerOptions
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -56,6 +58,7 @@ extension Keyprint {
             if let jobs, jobs < 1 { throw ValidationError("--jobs takes a positive number.") }
             if !(timeoutPerFile > 0 && timeoutPerFile.isFinite) { throw ValidationError("--timeout-per-file takes a positive number of seconds.") }
             if collection?.isEmpty == true { throw ValidationError("--collection cannot be empty.") }
+            try workers.check()
         }
 
         func run() async throws {
@@ -65,7 +68,8 @@ extension Keyprint {
                                         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, regions: !noRegions,
                                         exactVPDQLuma: luma.exact)
             let name = collection ?? URL(fileURLWithPath: root).lastPathComponent
-            let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine)
+            let request = ScanRequest(root: root, collection: name, settings: settings, commandLine: Terminal.commandLine,
+                                      workerID: workers.id, leaseSeconds: workers.leaseSeconds)
             let otherRoots = Set(try await opened.store.scans().filter { $0.collection == name && $0.root != root }.map(\.root))
             if !otherRoots.isEmpty {
                 Terminal.error("warning: collection \(Terminal.printable(name)) already holds files scanned from "

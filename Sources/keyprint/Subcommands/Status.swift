@@ -11,8 +11,9 @@ extension Keyprint {
             abstract: "Show how far the scans of a case database got, per collection and state.",
             discussion: """
             Prints each collection's file count per state (done, failed, skipped, pending, \
-            running), every failed file with its reason, and how the last scan ended. The \
-            database is only read, also while a scan runs.
+            running), every failed file with its reason, and how the last scan ended; on a \
+            shared (postgres://) case also each scan worker with its last heartbeat and the \
+            files it holds. The database is only read, also while a scan runs.
 
             With --json prints {"files":[{"path","collection","state","error","warning","frames","duration_s",\
             "size","md5","sha1","sha256"}…]}; state is pending, running, done, failed or skipped.
@@ -73,6 +74,21 @@ extension Keyprint {
                     for hit in hits { perCategory["\(hit.hashSet.collection): category \(hit.record.category ?? "(none)")", default: []].insert(hit.file.id) }
                     for (label, ids) in perCategory.sorted(by: { $0.key < $1.key }) {
                         try Terminal.out("  \(Terminal.printable(label)): \(ids.count) file(s)")
+                    }
+                }
+            }
+            if let shared = store as? any SharedScanStore {
+                let workers = try await shared.workers()
+                if !workers.isEmpty {
+                    let iso = ISO8601DateFormatter()
+                    try Terminal.out("Workers (times on the server's clock):")
+                    for worker in workers {
+                        let how = worker.endedAt.map { "stopped \(iso.string(from: $0))" } ?? "running, or died (its leases expire)"
+                        let holds = worker.holding.isEmpty ? "holds nothing"
+                            : "holds \(worker.holding.prefix(10).map(Terminal.printable).joined(separator: ", "))"
+                                + (worker.holding.count > 10 ? " and \(worker.holding.count - 10) more" : "")
+                        try Terminal.out("  \(Terminal.printable(worker.id)): scan #\(worker.scanID.map(String.init) ?? "?"), "
+                                         + "last heartbeat \(iso.string(from: worker.heartbeatAt)), \(how); \(holds)")
                     }
                 }
             }

@@ -97,7 +97,8 @@ import Testing
         }
         let url = try pgCluster("start")
         defer { _ = try? pgCluster("stop") }
-        let scan = try KeyprintBinary.launch(["scan", KeyprintBinary.packageRoot + "/samples", "--db", url, "--jobs", "1", "--quiet"])
+        // A short lease: resume (another worker id) takes the file the stopped scan held soon after.
+        let scan = try KeyprintBinary.launch(["scan", KeyprintBinary.packageRoot + "/samples", "--db", url, "--jobs", "1", "--lease-seconds", "2", "--quiet"])
         // Wait until some files are done, then take the server away under the running scan.
         var done = 0
         let deadline = Date().addingTimeInterval(120)

@@ -50,7 +50,8 @@ import Testing
     }
 
     static func file(_ id: Int64) -> StoredFile {
-        StoredFile(id: id, collection: "c", root: "/e", relativePath: "\(id).mp4", state: .done, frameCount: 0, updatedAt: Date())
+        StoredFile(id: id, collection: "c", root: "/e", relativePath: "\(id).mp4", state: .done, error: nil, size: nil, mtimeNanoseconds: nil,
+                   digests: nil, hashedAt: nil, hashingKey: nil, media: nil, frameCount: 0, decodedFrames: nil, processingSeconds: nil, updatedAt: Date())
     }
 
     @Test func framePairsSitOnTheLineAndNameTheClosestHashes() {
