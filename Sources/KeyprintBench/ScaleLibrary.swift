@@ -77,7 +77,15 @@ struct ScaleLibrary {
         var rng = SplitMix64(seed: seed &+ UInt64(files) &* 1_000_003 &+ (clustered ? 7 : 0))
         let shared = max(4, files / 250)
         let intros = (0..<shared).map { _ in Array(piece(material, length: 25...25, &rng).filter { $0.0 >= 50 }.prefix(4)) }
-        let logos = (0..<shared).map { _ in piece(material, length: 25...25, &rng).first { $0.0 >= 50 }! }
+        // A logo is a frame of quality ≥ 50; a piece of dark or plain material may have none, so
+        // draw again (the same draws as before whenever the first piece has one).
+        func logo() -> (Int, PDQHash, PDQHash) {
+            for _ in 0..<10_000 {
+                if let frame = piece(material, length: 25...25, &rng).first(where: { $0.0 >= 50 }) { return frame }
+            }
+            fatalError("the scanned material has no frame of quality 50 or more to use as a logo")
+        }
+        let logos = (0..<shared).map { _ in logo() }
         func fresh(_ count: Int) -> [(Int, PDQHash, PDQHash)] {
             var out: [(Int, PDQHash, PDQHash)] = []
             while out.count < count { out += piece(material, length: 5...25, &rng) }
