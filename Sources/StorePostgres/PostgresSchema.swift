@@ -67,42 +67,9 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX files_state ON files(collection, state)",
-            """
-            CREATE TABLE frames (
-                id BIGSERIAL PRIMARY KEY,
-                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-                frame_index BIGINT NOT NULL,
-                timestamp_s DOUBLE PRECISION NOT NULL,
-                quality BIGINT NOT NULL,
-                hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
-                mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
-                UNIQUE (file_id, frame_index)
-            )
-            """,
-            """
-            CREATE TABLE region_frames (
-                id BIGSERIAL PRIMARY KEY,
-                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-                frame_index BIGINT NOT NULL,
-                timestamp_s DOUBLE PRECISION NOT NULL,
-                quality BIGINT NOT NULL,
-                hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
-                mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
-                UNIQUE (file_id, frame_index)
-            )
-            """,
-            """
-            CREATE TABLE picture_frames (
-                id BIGSERIAL PRIMARY KEY,
-                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-                frame_index BIGINT NOT NULL,
-                timestamp_s DOUBLE PRECISION NOT NULL,
-                quality BIGINT NOT NULL,
-                hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
-                mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
-                UNIQUE (file_id, frame_index)
-            )
-            """,
+            frameTable("frames"),
+            frameTable("region_frames"),
+            frameTable("picture_frames"),
             """
             CREATE TABLE shot_regions (
                 file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
@@ -174,6 +141,23 @@ enum PostgresSchema {
             """,
         ]),
     ]
+
+    /// One of the three hash tables (whole frames, region crops, pictures inside letterbox
+    /// bars): the same columns, as in the SQLite schema.
+    static func frameTable(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            id BIGSERIAL PRIMARY KEY,
+            file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            frame_index BIGINT NOT NULL,
+            timestamp_s DOUBLE PRECISION NOT NULL,
+            quality BIGINT NOT NULL,
+            hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
+            mirror_hash BYTEA NOT NULL CHECK (octet_length(mirror_hash) = 32),
+            UNIQUE (file_id, frame_index)
+        )
+        """
+    }
 
     /// A fixed key for `pg_advisory_xact_lock`: two processes migrating one database at once
     /// take turns.
