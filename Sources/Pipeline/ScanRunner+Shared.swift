@@ -111,15 +111,10 @@ extension ScanRunner {
                 while let result = await group.next() {
                     do {
                         switch result {
-                        case .outcome(var outcome):
-                            var committed: Bool
-                            do {
-                                committed = try await store.commit(outcome, scanID: scan.id, worker: worker)
-                            } catch let error as StoreError where error.concernsOneRecord {
-                                outcome = Self.unstorable(outcome, error)
-                                committed = try await store.commit(outcome, scanID: scan.id, worker: worker)
+                        case .outcome(let produced):
+                            let (done, committed) = try await Self.commitOrFail(produced) {
+                                try await store.commit($0, scanID: scan.id, worker: worker)
                             }
-                            let done = outcome
                             if committed {
                                 scan.filesProcessed += 1
                                 if done.state == .failed { scan.filesFailed += 1 }

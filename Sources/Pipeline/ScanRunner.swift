@@ -158,21 +158,13 @@ public struct ScanRunner: Sendable {
             while let result = await group.next() {
                 do {
                     switch result {
-                    case .outcome(var outcome):
-                        do {
-                            try await store.commit(outcome, scanID: scan.id)
-                        } catch let error as StoreError where error.concernsOneRecord {
-                            // What this one file produced cannot be stored: the file fails, the
-                            // batch goes on (a database-wide failure still stops it).
-                            outcome = Self.unstorable(outcome, error)
-                            try await store.commit(outcome, scanID: scan.id)
-                        }
+                    case .outcome(let produced):
+                        let (outcome, _) = try await Self.commitOrFail(produced) { try await store.commit($0, scanID: scan.id) }
                         scan.filesProcessed += 1
                         if outcome.state == .failed { scan.filesFailed += 1 }
                         if outcome.state == .skipped { scan.filesSkipped += 1 }
-                        let committed = outcome
-                        tracker.end(fileID: committed.fileID) {
-                            $0.record(state: committed.state, bytes: committed.size ?? 0, frames: committed.frames.count)
+                        tracker.end(fileID: outcome.fileID) {
+                            $0.record(state: outcome.state, bytes: outcome.size ?? 0, frames: outcome.frames.count)
                         }
                     case .unchanged(let id, let hashedAt):
                         try await store.markVerified(fileID: id, hashedAt: hashedAt)
@@ -217,6 +209,20 @@ public struct ScanRunner: Sendable {
     }
 
     /// The failed outcome recorded for a file whose own outcome the store refused.
+    /// Commits `outcome`; when what this one file produced cannot be stored, the file fails
+    /// instead and that is committed (the batch goes on; a database-wide failure still stops
+    /// it). Returns the outcome committed, and what `commit` returned for it.
+    @discardableResult
+    static func commitOrFail<Result>(_ outcome: FileOutcome,
+                                     _ commit: (FileOutcome) async throws -> Result) async throws -> (FileOutcome, Result) {
+        do {
+            return (outcome, try await commit(outcome))
+        } catch let error as StoreError where error.concernsOneRecord {
+            let failed = unstorable(outcome, error)
+            return (failed, try await commit(failed))
+        }
+    }
+
     static func unstorable(_ outcome: FileOutcome, _ error: StoreError) -> FileOutcome {
         var failed = FileOutcome(fileID: outcome.fileID, state: .failed,
                                  error: "its hashes could not be stored in the case database: \(error.description)",
