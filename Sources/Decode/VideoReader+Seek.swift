@@ -10,14 +10,8 @@ extension VideoReader {
     /// Seeks back to the key frame at or before `time`; where the container cannot seek, the
     /// decode goes on forward from where it is, which serves increasing times.
     func withFrame<R>(at time: Double, _ body: (UnsafeMutablePointer<AVFrame>, Double) throws -> R) throws -> R {
-        let packet: Packet, frame: Frame, shown: Frame
-        do {
-            packet = try Packet()
-            frame = try Frame()
-            shown = try Frame()
-        } catch {
-            throw DecodeError.failed(path: path, ffmpeg: error)
-        }
+        let (packet, frames) = try decodeBuffers(frameCount: 2)
+        let frame = frames[0], shown = frames[1]
         let format = self.format.pointer, codec = self.codec.pointer
         let tolerance = 0.0005
         let target = startPTS + Int64((time * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
@@ -29,14 +23,7 @@ extension VideoReader {
 
         // Takes the decoder's frames; true once a frame after `time` shows the one held is it.
         func drain() throws -> Bool {
-            while true {
-                let received: FFmpegProgress
-                do {
-                    received = try progress(avcodec_receive_frame(codec, frame.pointer), function: "avcodec_receive_frame")
-                } catch {
-                    throw DecodeError.failed(path: path, ffmpeg: error)
-                }
-                guard case .ok = received else { return false }
+            while try receiveFrame(into: frame) {
                 let t = timestamp(of: frame.pointer)
                 if t <= time + tolerance || shownTime == nil {
                     av_frame_unref(shown.pointer)
@@ -49,6 +36,7 @@ extension VideoReader {
                     return true
                 }
             }
+            return false
         }
 
         reading: while !finished {

@@ -142,13 +142,8 @@ public final class VideoReader {
     public func forEachSample(_ body: (LumaFrame) throws -> Void) throws -> Int {
         warnings = []
         reachedTime = 0
-        let packet: Packet, frame: Frame
-        do {
-            packet = try Packet()
-            frame = try Frame()
-        } catch {
-            throw DecodeError.failed(path: path, ffmpeg: error)
-        }
+        let (packet, frames) = try decodeBuffers(frameCount: 1)
+        let frame = frames[0]
         let codec = self.codec.pointer, format = self.format.pointer
         var policy = SamplingPolicy(options: options, nonReferenceSkipping: allowsNonReferenceSkipping, frameDuration: frameDuration)
         var decoded = 0
@@ -157,14 +152,7 @@ public final class VideoReader {
         var readStopped: FFmpegError?
 
         func drain() throws {
-            while true {
-                let received: FFmpegProgress
-                do {
-                    received = try progress(avcodec_receive_frame(codec, frame.pointer), function: "avcodec_receive_frame")
-                } catch {
-                    throw DecodeError.failed(path: path, ffmpeg: error)
-                }
-                guard case .ok = received else { return }
+            while try receiveFrame(into: frame) {
                 defer { av_frame_unref(frame.pointer) }
                 let time = timestamp(of: frame.pointer)
                 reachedTime = max(reachedTime, time)
