@@ -3,7 +3,8 @@ import KeyprintModel
 import KeyprintStore
 
 /// The machine-readable status of a case database:
-/// `{"files":[{"path","collection","state","error","warning","frames","duration_s","size","md5","sha1","sha256"}…]}`.
+/// `{"files":[{"path","collection","state","error","warning","frames","duration_s","size","md5","sha1","sha256"}…],
+///   "known_files":{…}}` (`KnownFiles`).
 /// Every key is always present; unknown values are `null`.
 public struct StatusDocument: Sendable, Encodable {
     public struct Entry: Sendable, Encodable, Equatable {
@@ -48,8 +49,18 @@ public struct StatusDocument: Sendable, Encodable {
     }
 
     public var files: [Entry]
+    /// What imported hash sets say of the evidence (`StatusDocument+KnownFiles`).
+    public var knownFiles: KnownFiles
 
-    public init(files: [StoredFile]) { self.files = files.map(Entry.init) }
+    enum CodingKeys: String, CodingKey {
+        case files
+        case knownFiles = "known_files"
+    }
+
+    public init(files: [StoredFile], hashSets: [StoredHashSet] = [], knownFileHits: [KnownFileHit] = []) {
+        self.files = files.map(Entry.init)
+        self.knownFiles = KnownFiles(hashSets: hashSets, hits: knownFileHits)
+    }
 
     public func json() throws -> String {
         let encoder = JSONEncoder()

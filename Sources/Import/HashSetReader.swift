@@ -62,7 +62,7 @@ public enum HashSetReader {
                 while let item = try json.next(), item != .arrayEnd {
                     guard item == .objectStart else { throw ImportError.malformedLine(file: file, line: json.line, reason: "a Media record is not a JSON object") }
                     records += 1
-                    try body(try mediaRecord(&json, file: file, number: records))
+                    try mediaRecords(&json, file: file, number: records, body)
                 }
             case (_, let v?):
                 try json.skip(after: v)
@@ -77,35 +77,123 @@ public enum HashSetReader {
         return format
     }
 
-    /// The rest of one Media object: its scalar fields; nested values are skipped.
-    static func mediaRecord(_ json: inout JSONPullParser, file: String, number: Int) throws -> HashSetRecord {
-        var fields: [String: String] = [:]
-        let startLine = json.line
-        while let event = try json.next(), event != .objectEnd {
-            guard case .key(let key) = event, let value = try json.next() else { continue }
-            switch value {
-            case .string(let s): fields[key.lowercased()] = s
-            case .number(let n): fields[key.lowercased()] = n
-            case .bool(let b): fields[key.lowercased()] = b ? "true" : "false"
-            case .null: break
-            default: try json.skip(after: value)
+    /// The fields of a Media object (or of one of its nested file objects) that a record keeps,
+    /// as written; a later duplicate key wins, null leaves a field as it was.
+    struct MediaFields {
+        var md5: String?, sha1: String?, sha256: String?
+        var category: String?, mediaID: String?, series: String?
+
+        /// A digest field that is not empty (white space only reads as none).
+        var hasDigest: Bool {
+            func given(_ s: String?) -> Bool { s?.utf8.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } ?? false }
+            return given(md5) || given(sha1) || given(sha256)
+        }
+
+        /// The scalar value of `key` kept, or the value skipped; true when the key names a nested
+        /// array of files (`MediaFiles`, `Files`), left for the caller.
+        mutating func read(_ key: String, _ json: inout JSONPullParser, digestsOnly: Bool) throws -> Bool {
+            switch Field(key) {
+            case .md5?: md5 = try Self.scalar(&json) ?? md5
+            case .sha1?: sha1 = try Self.scalar(&json) ?? sha1
+            case .sha256?: sha256 = try Self.scalar(&json) ?? sha256
+            case .category? where !digestsOnly: category = try Self.scalar(&json) ?? category
+            case .mediaID? where !digestsOnly: mediaID = try Self.scalar(&json) ?? mediaID
+            case .series? where !digestsOnly: series = try Self.scalar(&json) ?? series
+            case .files? where !digestsOnly: return true
+            default: try json.skipValue()
+            }
+            return false
+        }
+
+        /// The keys a record keeps, in any case: compared on their bytes (a million records have
+        /// seven keys each; lower-casing each into a new String was a tenth of an import).
+        enum Field {
+            case md5, sha1, sha256, category, mediaID, series, files
+
+            init?(_ key: String) {
+                var key = key
+                guard let field = key.withUTF8({ Self.named($0) }) else { return nil }
+                self = field
+            }
+
+            static func named(_ b: UnsafeBufferPointer<UInt8>) -> Field? {
+                // ASCII letters lower-cased by their 0x20 bit; digits have it already. A byte that
+                // only looks like a letter that way is a control character, which JSON keys lack.
+                func spells(_ name: StaticString) -> Bool {
+                    guard b.count == name.utf8CodeUnitCount else { return false }
+                    let n = name.utf8Start
+                    for i in 0..<b.count where b[i] | 0x20 != n[i] { return false }
+                    return true
+                }
+                switch b.count {
+                case 3: return spells("md5") ? .md5 : nil
+                case 4: return spells("sha1") ? .sha1 : nil
+                case 5: return spells("files") ? .files : nil
+                case 6: return spells("sha256") ? .sha256 : spells("series") ? .series : nil
+                case 7: return spells("mediaid") ? .mediaID : nil
+                case 8: return spells("category") ? .category : nil
+                case 10: return spells("mediafiles") ? .files : nil
+                default: return nil
+                }
             }
         }
-        var record: HashSetRecord
-        do {
-            record = HashSetRecord(md5: try HashSetRecord.digest(fields["md5"], length: 32, name: "MD5"),
-                                   sha1: try HashSetRecord.digest(fields["sha1"], length: 40, name: "SHA1"),
-                                   sha256: try HashSetRecord.digest(fields["sha256"], length: 64, name: "SHA256"))
-        } catch {
-            throw ImportError.malformedLine(file: file, line: startLine, reason: "Media record \(number): \(error.reason)")
+
+        /// A string, number or boolean as text; nil for null; a nested value is skipped (nil).
+        static func scalar(_ json: inout JSONPullParser) throws -> String? {
+            guard let value = try json.next() else { return nil }
+            switch value {
+            case .string(let s), .number(let s): return s
+            case .bool(let b): return b ? "true" : "false"
+            case .null: return nil
+            default: try json.skip(after: value); return nil
+            }
         }
-        guard record.md5 != nil || record.sha1 != nil || record.sha256 != nil else {
+    }
+
+    /// The rest of one Media object: its scalar fields; other nested values are skipped. Its
+    /// digests are the record's own; when it has none, each object of its nested `MediaFiles`
+    /// or `Files` array with a digest is a record of its own (VICS 2.0 exports keep the hashes
+    /// of a media item's files there), with the item's category, id and series.
+    static func mediaRecords(_ json: inout JSONPullParser, file: String, number: Int, _ body: (HashSetRecord) throws -> Void) throws {
+        var fields = MediaFields()
+        var nested: [MediaFields] = []
+        let startLine = json.line
+        while let event = try json.next(), event != .objectEnd {
+            guard case .key(let key) = event else { continue }
+            guard try fields.read(key, &json, digestsOnly: false) else { continue }
+            guard let value = try json.next() else { break }
+            guard value == .arrayStart else { try json.skip(after: value); continue }
+            while let item = try json.next(), item != .arrayEnd {
+                guard item == .objectStart else { try json.skip(after: item); continue }
+                var inner = MediaFields()
+                while let e = try json.next(), e != .objectEnd {
+                    guard case .key(let k) = e else { continue }
+                    _ = try inner.read(k, &json, digestsOnly: true)
+                }
+                if inner.hasDigest { nested.append(inner) }
+            }
+        }
+        let digests = fields.hasDigest ? [fields] : nested
+        guard !digests.isEmpty else {
             throw ImportError.malformedLine(file: file, line: startLine, reason: "Media record \(number) has no MD5, SHA1 or SHA256")
         }
-        record.category = fields["category"]
-        record.mediaID = fields["mediaid"]
-        record.note = fields["series"].map { "series " + $0 }
-        return record
+        for d in digests {
+            var record: HashSetRecord
+            do {
+                record = HashSetRecord(md5: try HashSetRecord.digest(d.md5, length: 32, name: "MD5"),
+                                       sha1: try HashSetRecord.digest(d.sha1, length: 40, name: "SHA1"),
+                                       sha256: try HashSetRecord.digest(d.sha256, length: 64, name: "SHA256"))
+            } catch {
+                throw ImportError.malformedLine(file: file, line: startLine, reason: "Media record \(number): \(error.reason)")
+            }
+            guard record.md5 != nil || record.sha1 != nil || record.sha256 != nil else {
+                throw ImportError.malformedLine(file: file, line: startLine, reason: "Media record \(number) has no MD5, SHA1 or SHA256")
+            }
+            record.category = fields.category
+            record.mediaID = fields.mediaID
+            record.note = fields.series.map { "series " + $0 }
+            try body(record)
+        }
     }
 
     // MARK: CSV

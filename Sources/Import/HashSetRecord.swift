@@ -20,6 +20,8 @@ public struct HashSetRecord: Sendable, Equatable {
     /// Throws the reason when it is not such a digest.
     static func digest(_ text: String?, length: Int, name: String) throws(DigestProblem) -> String? {
         guard let text else { return nil }
+        // As most sets write them: exactly `length` lower-case hex digits, kept as they are.
+        if text.utf8.count == length, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) { return text }
         let trimmed = text.trimmingSpaces.lowercased()
         if trimmed.isEmpty { return nil }
         guard trimmed.utf8.count == length, trimmed.utf8.allSatisfy({ PDQHash.nibble($0) != nil }) else {

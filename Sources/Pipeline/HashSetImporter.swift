@@ -13,6 +13,10 @@ public struct HashSetImporter: Sendable {
 
     public init(store: any KnownMaterialStore) { self.store = store }
 
+    /// A record's size in a hash set file, roughly (a CSV line of one MD5 is 35 bytes, a VICS
+    /// Media record with its file names several hundred): only the store's index strategy uses it.
+    static let bytesPerRecordGuess = 128
+
     /// Imports `path` into the hash-set collection `collection`; `progress` gets the records
     /// read so far every 100,000 records and at the end.
     public func run(path: String, collection: String, commandLine: String,
@@ -23,7 +27,9 @@ public struct HashSetImporter: Sendable {
             throw ImportError.unreadable(path: path, reason: "not a file")
         }
         let chunkSize = self.chunkSize
-        return try await store.importHashSet(collection: collection, sourcePath: real, commandLine: commandLine) { add in
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: real)[.size] as? Int) ?? 0
+        return try await store.importHashSet(collection: collection, sourcePath: real, commandLine: commandLine,
+                                             expectedRecords: bytes / Self.bytesPerRecordGuess) { add in
             guard let handle = FileHandle(forReadingAtPath: real) else { throw ImportError.unreadable(path: real, reason: "cannot open it") }
             defer { try? handle.close() }
             var sha = SHA256()

@@ -67,6 +67,10 @@ public struct ScanRunner: Sendable {
     public static let doubtWindow: Double = 2
 
     public func run(_ request: ScanRequest, progress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> ScanSummary {
+        // Imported items are not evidence: a scan beside them would mix the two in one collection.
+        if try await store.files(collection: request.collection).contains(where: { $0.importedFrom != nil }) {
+            throw KnownMaterialError.collectionHoldsImportedItems(request.collection)
+        }
         if let shared = store as? any SharedScanStore, let worker = request.workerID {
             return try await runShared(request, store: shared, worker: worker, progress: progress)
         }

@@ -52,6 +52,8 @@ public struct ImportSummary: Sendable, Equatable {
 public enum KnownMaterialError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The collection holds files a scan decoded: imported hashes go into a collection of their own.
     case collectionHoldsScannedFiles(String)
+    /// The collection holds imported items: a scan of evidence goes into a collection of its own.
+    case collectionHoldsImportedItems(String)
     /// The case database's backend cannot hold imported material.
     case unsupportedBackend(String)
     /// The same item name twice in one import.
@@ -61,6 +63,8 @@ public enum KnownMaterialError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .collectionHoldsScannedFiles(let name):
             return "collection \(name) holds scanned files; import hashes into a collection of their own (--collection NAME)"
+        case .collectionHoldsImportedItems(let name):
+            return "collection \(name) holds imported hashes (keyprint import); scan evidence into a collection of its own (--collection NAME)"
         case .unsupportedBackend(let location):
             return "the case database \(location) cannot hold imported hashes (its backend has no known-material tables)"
         case .duplicateItem(let collection, let name):
@@ -90,7 +94,9 @@ public protocol KnownMaterialStore: CaseStore {
     /// Stores one hash set file into the hash-set collection `collection`, in one transaction:
     /// `produce` hands each record to `add` and returns the file's format and SHA-256 when it
     /// has read it all. A set of the same collection and source path replaces the earlier one.
-    func importHashSet(collection: String, sourcePath: String, commandLine: String,
+    /// `expectedRecords` is a guess of the set's size (from its file size): a store may choose
+    /// how it builds its indexes from it; any value gives the same result.
+    func importHashSet(collection: String, sourcePath: String, commandLine: String, expectedRecords: Int,
                        _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet
 
     /// Every imported hash set, by collection then source path.

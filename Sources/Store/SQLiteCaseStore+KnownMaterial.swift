@@ -80,12 +80,13 @@ extension SQLiteCaseStore {
     /// and read back again and again. Bounded, so an import's memory stays bounded.
     static let importCacheKiB = 65_536
 
-    public func importHashSet(collection: String, sourcePath: String, commandLine: String,
+    public func importHashSet(collection: String, sourcePath: String, commandLine: String, expectedRecords: Int,
                               _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet {
         try await guarded {
             try await self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)") }
             do {
-                let set = try await self.importHashSetRows(collection: collection, sourcePath: sourcePath, commandLine: commandLine, produce)
+                let set = try await self.importHashSetRows(collection: collection, sourcePath: sourcePath, commandLine: commandLine,
+                                                           expectedRecords: expectedRecords, produce)
                 try await self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") }
                 return set
             } catch {
@@ -95,13 +96,21 @@ extension SQLiteCaseStore {
         }
     }
 
-    private func importHashSetRows(collection: String, sourcePath: String, commandLine: String,
+    private func importHashSetRows(collection: String, sourcePath: String, commandLine: String, expectedRecords: Int,
                                    _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet {
         do {
             return try await self.pool.write { db in
                 let now = Date()
                 let replaced = try Int64.fetchOne(db, sql: "SELECT id FROM hash_sets WHERE collection = ? AND source_path = ?",
                                                   arguments: [collection, sourcePath]) != nil
+                // Random digests inserted one by one into three B-tree indexes cost most of an
+                // import (each insert a search through pages that no cache holds). When the set
+                // is large next to what the table holds, the indexes are dropped and built again
+                // by sorting, in this same transaction (a failure or a kill restores them).
+                let rebuild = try Self.rebuildsDigestIndexes(db, expectedRecords: expectedRecords)
+                if rebuild {
+                    for index in Self.digestIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+                }
                 // The set's rows go with it (ON DELETE CASCADE).
                 try db.execute(sql: "DELETE FROM hash_sets WHERE collection = ? AND source_path = ?", arguments: [collection, sourcePath])
                 try db.execute(sql: """
@@ -119,6 +128,9 @@ extension SQLiteCaseStore {
                     try insert.step()
                     records += 1
                 }
+                if rebuild {
+                    for index in Self.digestIndexes { try db.execute(sql: index.create) }
+                }
                 try db.execute(sql: "UPDATE hash_sets SET source_sha256 = ?, format = ?, records = ? WHERE id = ?",
                                arguments: [source.sha256, source.format, records, setID])
                 try Self.appendAudit(db, scanID: nil, event: AuditEvent.hashSetImported, fileID: nil,
@@ -128,6 +140,20 @@ extension SQLiteCaseStore {
                                      records: records, importedAt: now, replaced: replaced)
             }
         }
+    }
+
+    /// The digest indexes of `known_hashes`, as migration v11-hash-sets made them.
+    static let digestIndexes: [(name: String, create: String)] = ["md5", "sha1", "sha256"].map { column in
+        ("known_hashes_\(column)", "CREATE INDEX known_hashes_\(column) ON known_hashes(\(column)) WHERE \(column) IS NOT NULL")
+    }
+
+    /// Whether building the digest indexes again costs less than inserting into them: sorting
+    /// touches every row of the table once, inserting costs several times that per new row, so
+    /// a rebuild pays when the table holds no more than twice the rows expected.
+    static func rebuildsDigestIndexes(_ db: Database, expectedRecords: Int) throws -> Bool {
+        guard expectedRecords >= 10_000 else { return false }
+        let held = try Int.fetchOne(db, sql: "SELECT coalesce(max(id) - min(id) + 1, 0) FROM known_hashes") ?? 0
+        return held <= 2 * expectedRecords
     }
 
     public func hashSets() async throws -> [StoredHashSet] {

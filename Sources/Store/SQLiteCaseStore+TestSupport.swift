@@ -53,3 +53,21 @@ extension SQLiteCaseStore {
         try queue.close()
     }
 }
+
+extension SQLiteCaseStore {
+    /// For index tests: the definitions of `table`'s indexes, by name.
+    package func indexDefinitions(table: String) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+                                arguments: [table])
+        }
+    }
+
+    /// For index tests: the records with this MD5, looked up through `known_hashes_md5` (an
+    /// error when that index is missing).
+    package func knownHashCount(md5: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM known_hashes INDEXED BY known_hashes_md5 WHERE md5 = ?", arguments: [md5]) ?? 0
+        }
+    }
+}

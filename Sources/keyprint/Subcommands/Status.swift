@@ -16,7 +16,10 @@ extension Keyprint {
             files it holds. The database is only read, also while a scan runs.
 
             With --json prints {"files":[{"path","collection","state","error","warning","frames","duration_s",\
-            "size","md5","sha1","sha256"}…]}; state is pending, running, done, failed or skipped.
+            "size","md5","sha1","sha256"}…],"known_files":{"evidence_files","hash_sets":[{"collection",\
+            "source_path","format","sha256","records","files"}…],"categories":[{"collection","category",\
+            "files"}…]}}; state is pending, running, done, failed or skipped; known_files counts the \
+            evidence files whose digests are in imported hash sets (per set, per category).
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
@@ -30,7 +33,12 @@ extension Keyprint {
             let db = database.displayed
             let files = try await store.files(collection: nil)
             if json {
-                try Terminal.out(try StatusDocument(files: files).json())
+                var sets: [StoredHashSet] = [], hits: [KnownFileHit] = []
+                if let known = store as? any KnownMaterialStore {
+                    sets = try await known.hashSets()
+                    if !sets.isEmpty { hits = try await known.knownFileHits() }
+                }
+                try Terminal.out(try StatusDocument(files: files, hashSets: sets, knownFileHits: hits).json())
                 return
             }
             let counts = try await store.stateCounts()

@@ -35,6 +35,21 @@ import Testing
         #expect(status.stdout.contains("sets: category 2: 1 file(s)"), "\(status.stdout)")
         #expect(status.stdout.contains("sets: category lab-known: 1 file(s)"), "\(status.stdout)")
 
+        // The same counts in status --json: per hash set and per category.
+        let statusJSON = try KeyprintBinary.run(["status", "--db", db, "--json"])
+        #expect(statusJSON.status == 0)
+        let statusDocument = try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any]
+        let knownFiles = try #require(statusDocument?["known_files"] as? [String: Any])
+        #expect(knownFiles["evidence_files"] as? Int == 1)
+        let sets = try #require(knownFiles["hash_sets"] as? [[String: Any]])
+        #expect(sets.map { ($0["source_path"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } } == ["lab.csv", "set.json"])
+        #expect(sets.map { $0["records"] as? Int } == [1, 2])
+        #expect(sets.map { $0["files"] as? Int } == [1, 1])
+        #expect(sets.map { $0["format"] as? String } == ["csv", "vics-2.0"])
+        let categories = try #require(knownFiles["categories"] as? [[String: Any]])
+        #expect(categories.map { $0["category"] as? String } == ["2", "lab-known"])
+        #expect(categories.allSatisfy { $0["collection"] as? String == "sets" && $0["files"] as? Int == 1 })
+
         let timeline = folder.path + "/timeline.csv"
         #expect(try KeyprintBinary.run(["export", "timeline", "--db", db, "--output", timeline]).status == 0)
         let table = TimelineCSVTests.parse(try String(contentsOfFile: timeline, encoding: .utf8))

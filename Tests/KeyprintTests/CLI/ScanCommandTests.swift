@@ -100,7 +100,12 @@ import Testing
         let status = try KeyprintBinary.run(["status", "--db", database, "--json"])
         #expect(status.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
-        #expect(Set(document.keys) == ["files"])
+        #expect(Set(document.keys) == ["files", "known_files"])
+        let known = try #require(document["known_files"] as? [String: Any])
+        #expect(Set(known.keys) == ["evidence_files", "hash_sets", "categories"])
+        #expect(known["evidence_files"] as? Int == 0)
+        #expect((known["hash_sets"] as? [Any])?.isEmpty == true)
+        #expect((known["categories"] as? [Any])?.isEmpty == true)
         let files = try #require(document["files"] as? [[String: Any]])
         #expect(files.count == 7)
         let keys: Set<String> = ["path", "collection", "state", "error", "warning", "frames", "duration_s", "size", "md5", "sha1", "sha256"]

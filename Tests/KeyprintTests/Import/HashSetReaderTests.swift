@@ -78,6 +78,62 @@ import Testing
         }
     }
 
+    @Test(arguments: [1, 7, 4096])
+    func vics20RecordsWithTheirHashesInNestedFileArraysAreRead(chunk: Int) throws {
+        let model = "\"@odata.context\": \"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media\""
+        let other = "1b" + String(repeating: "0", count: 30)
+        let text = """
+            {\(model), "value": [
+              {"MediaID": 1, "Category": 3, "Series": "S", "MediaFiles": [
+                 {"FileName": "a.mp4", "FilePath": "C:\\\\x\\\\a.mp4", "MD5": "\(Self.md5.uppercased())", "SHA1": "\(Self.sha1)"},
+                 {"FileName": "b.mp4", "MD5": "\(other)", "Nested": {"MD5": "not this one"}},
+                 {"FileName": "no-digest.mp4"}]},
+              {"MediaID": 2, "Category": "x", "Files": [{"SHA256": "\(Self.sha256)", "Size": 12.5e3}]},
+              {"MediaID": 3, "MD5": "\(other)", "MediaFiles": [{"MD5": "\(Self.md5)"}]}
+            ]}
+            """
+        let (format, records) = try Self.read(text, chunk: chunk)
+        #expect(format == .vics20)
+        #expect(records == [
+            HashSetRecord(md5: Self.md5, sha1: Self.sha1, category: "3", mediaID: "1", note: "series S"),
+            HashSetRecord(md5: other, category: "3", mediaID: "1", note: "series S"),
+            HashSetRecord(sha256: Self.sha256, category: "x", mediaID: "2"),
+            // The record's own digest wins over its files' (as in VICS 1.x, where files only name paths).
+            HashSetRecord(md5: other, mediaID: "3"),
+        ])
+        #expect(throws: ImportError.malformedLine(file: "set", line: 2, reason: "Media record 1 has no MD5, SHA1 or SHA256")) {
+            try Self.read("{\(model), \"value\": [\n{\"MediaFiles\": [{\"FileName\": \"a\"}], \"MD5\": \"  \"}]}")
+        }
+        #expect(throws: ImportError.malformedLine(file: "set", line: 2, reason: "Media record 1: MD5 \"zz\" is not 32 hexadecimal digits")) {
+            try Self.read("{\(model), \"value\": [\n{\"Files\": [{\"MD5\": \"zz\"}]}]}")
+        }
+    }
+
+    @Test(arguments: ["0", "-0", "12", "-1.5", "3e7", "2E-3", "1.25e+2", "01", "1.", "-.5"])
+    func numbersAreKeptAsWritten(number: String) throws {
+        var json = JSONPullParser(file: "t", more: Self.chunks("[\(number)]", 2))
+        #expect(try json.next() == .arrayStart)
+        #expect(try json.next() == .number(number))
+    }
+
+    @Test(arguments: ["-", "+1", "1e", "--1", "1.2.3", "0x1"])
+    func aNumberThatIsNoNumberIsAnError(number: String) throws {
+        var json = JSONPullParser(file: "t", more: Self.chunks("[\(number)]", 2))
+        #expect(throws: ImportError.self) { while try json.next() != nil {} }
+    }
+
+    @Test func skippedValuesAreStillCheckedAndLeaveTheRestIntact() throws {
+        var json = JSONPullParser(file: "t", more: Self.chunks(#"{"a": {"b": ["x\n", 1, {"c": null}]}, "d": "e"}"#, 3))
+        #expect(try json.next() == .objectStart)
+        #expect(try json.next() == .key("a"))
+        #expect(try json.skipValue())
+        #expect(try json.next() == .key("d"))
+        #expect(try json.next() == .string("e"))
+        var bad = JSONPullParser(file: "t", more: Self.chunks(#"{"a": {"b": [1 2]}}"#, 3))
+        _ = try bad.next(); _ = try bad.next()
+        #expect(throws: ImportError.self) { try bad.skipValue() }
+    }
+
     @Test func anUnknownOrMissingDataModelIsAnErrorNotAGuess() throws {
         #expect(throws: ImportError.self) { try Self.read("{\"odata.metadata\": \"http://example.org/other#Media\", \"value\": []}") }
         do { _ = try Self.read("{\"value\": [{\"MD5\": \"\(Self.md5)\"}]}") } catch let error as ImportError {
