@@ -18,6 +18,9 @@ public struct MatchRequest: Sendable {
     /// Reuse the previous run of the same comparison where that gives the same results
     /// (incremental matching, docs/matching.md §1c); false: match every query.
     public var reuse: Bool
+    /// On a `SharedMatchStore`: this process as one of the workers that divide the run
+    /// (`MatchRunner+Shared.swift`); nil: one process matches every query.
+    public var worker: MatchWorker? = nil
 
     public init(queryCollection: String?, referenceCollection: String?, settings: MatchSettings, jobs: Int, commandLine: String,
                 reuse: Bool = true) {
@@ -106,6 +109,11 @@ public struct MatchRunner: Sendable {
             digests[video.videoID] = video.contentDigest
         }
 
+        if let worker = request.worker, let shared = store as? any SharedMatchStore {
+            return try await runShared(request, store: shared, worker: worker, references: references, queries: queries, matcher: matcher,
+                                       digests: digests, started: started, progress: progress)
+        }
+
         // Incremental: queries of the previous run of this comparison that keep their segments.
         var reused: [Int64: MatchedFile] = [:]
         var reusedRun: Int64?
@@ -154,15 +162,7 @@ public struct MatchRunner: Sendable {
                 _ = startNext()
             }
         }
-        let found = results.flatMap { $0?.segments ?? [] }
-        var direct = Self.oneDirectionPerPair(found)
-        // Derived links only where every file was compared with every other (the same
-        // collection on both sides): elsewhere two queries were never compared with each other.
-        if request.settings.deriveLinks && request.queryCollection == request.referenceCollection {
-            direct += LinkDeriver(minDuration: request.settings.minDuration).derive(from: direct)
-        }
-        let kept = direct
-            .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
+        let kept = Self.assemble(results.flatMap { $0?.segments ?? [] }, request)
         var recorded = MatchRunSettings(request.settings)
         recorded.candidateSearch = matcher.search.rawValue
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
@@ -188,6 +188,19 @@ public struct MatchRunner: Sendable {
                             linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
                             indexedHashes: matcher.indexedHashCount, indexBytes: matcher.indexByteCount,
                             reusedRun: reused.isEmpty ? nil : reusedRun, reusedQueries: reused.count)
+    }
+
+    /// The run's segments made of every query's direct segments (in query order): one direction
+    /// per pair, derived links, highest score first.
+    static func assemble(_ found: [MatchSegment], _ request: MatchRequest) -> [MatchSegment] {
+        var direct = Self.oneDirectionPerPair(found)
+        // Derived links only where every file was compared with every other (the same
+        // collection on both sides): elsewhere two queries were never compared with each other.
+        if request.settings.deriveLinks && request.queryCollection == request.referenceCollection {
+            direct += LinkDeriver(minDuration: request.settings.minDuration).derive(from: direct)
+        }
+        return direct
+            .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
     }
 
     /// Everything besides the files that decides a query's segments: the program version, every

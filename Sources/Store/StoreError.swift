@@ -28,6 +28,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionLost(server: String, reason: String)
     /// A statement failed on the PostgreSQL server: its SQLSTATE, message and statement.
     case postgres(sqlState: String, message: String, sql: String?)
+    /// The PostgreSQL server ran out of room (SQLSTATE class 53: 53100 disk full, 53200 out of
+    /// memory, 53300 too many connections, …): the statement and its transaction rolled back.
+    case serverFull(server: String, sqlState: String, message: String)
 
     public var description: String {
         switch self {
@@ -58,6 +61,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .postgres(let state, let message, let sql):
             let statement = sql.map { " in `\(Self.abbreviated($0))`" } ?? ""
             return "case database error: \(message) (SQLSTATE \(state))\(statement)"
+        case .serverFull(let server, let state, let message):
+            let what = state == "53100" ? "the disk of the PostgreSQL server at \(server) is full" : "the PostgreSQL server at \(server) ran out of resources"
+            return "\(what) (\(message); SQLSTATE \(state)); what was being written rolled back: free space on the server, then run `keyprint resume`"
         }
     }
 

@@ -139,7 +139,12 @@ extension PostgresCaseStore {
     // MARK: Matches
 
     public func saveMatchRun(_ run: MatchRun, segments: [MatchSegment]) async throws -> MatchRun {
-        try await write { c, l in
+        try await write { c, l in try await Self.insertMatchRun(c, l, run, segments: segments) }
+    }
+
+    /// Inside a transaction: `run` and its segments stored, replacing the earlier runs of the
+    /// same comparison.
+    static func insertMatchRun(_ c: PostgresConnection, _ l: Logger, _ run: MatchRun, segments: [MatchSegment]) async throws -> MatchRun {
             try await c.query("""
                 DELETE FROM match_runs WHERE query_collection IS NOT DISTINCT FROM \(run.queryCollection)::text
                     AND reference_collection IS NOT DISTINCT FROM \(run.referenceCollection)::text
@@ -164,7 +169,6 @@ extension PostgresCaseStore {
                 ORDER BY n
                 """, logger: l)
             return saved
-        }
     }
 
     public func matchRuns() async throws -> [MatchRun] {
@@ -181,7 +185,11 @@ extension PostgresCaseStore {
     }
 
     public func matchSegments(runID: Int64) async throws -> [MatchSegment] {
-        try await read { c, l in
+        try await read { c, l in try await Self.selectSegments(c, l, runID: runID) }
+    }
+
+    /// A run's segments, highest score first.
+    static func selectSegments(_ c: PostgresConnection, _ l: Logger, runID: Int64) async throws -> [MatchSegment] {
             try await c.query("""
                 SELECT query_file_id, reference_file_id, query_start_s, query_end_s, reference_start_s, reference_end_s, slope,
                     matched_frames, mean_distance, score, transform, via_file_id
@@ -195,6 +203,5 @@ extension PostgresCaseStore {
                 segment.via = via
                 return segment
             }
-        }
     }
 }

@@ -145,6 +145,8 @@ enum PostgresErrors {
                 case "3D000": return .missingDatabase(server: server, database: location.database)
                 case "57P01", "57P02", "57P03", "08006", "08003", "08000":
                     return connecting ? .serverUnreachable(server: server, reason: message) : .connectionLost(server: server, reason: message)
+                case _ where state.hasPrefix("53"):
+                    return .serverFull(server: server, sqlState: state, message: message)
                 default:
                     return .postgres(sqlState: state, message: message, sql: error.query?.sql)
                 }

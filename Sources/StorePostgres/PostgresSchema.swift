@@ -140,6 +140,66 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // One match run divided between several `keyprint match` processes: the open run of a
+        // key (comparison, settings, files), its queries with their leases, each query's direct
+        // segments until the run is stored, and the match workers with their last heartbeat.
+        Migration(name: "pg3-match-claims", statements: [
+            """
+            CREATE TABLE shared_matches (
+                id BIGSERIAL PRIMARY KEY,
+                match_key TEXT NOT NULL,
+                query_collection TEXT,
+                reference_collection TEXT,
+                settings TEXT NOT NULL,
+                command_line TEXT NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                finished_at TIMESTAMPTZ,
+                run_id BIGINT
+            )
+            """,
+            "CREATE UNIQUE INDEX shared_matches_open ON shared_matches(match_key) WHERE finished_at IS NULL",
+            """
+            CREATE TABLE shared_match_queries (
+                match_id BIGINT NOT NULL REFERENCES shared_matches(id) ON DELETE CASCADE,
+                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                position BIGINT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done')),
+                lease_worker TEXT,
+                lease_expires TIMESTAMPTZ,
+                done_by TEXT,
+                PRIMARY KEY (match_id, file_id)
+            )
+            """,
+            "CREATE INDEX shared_match_queries_lease ON shared_match_queries(lease_worker)",
+            """
+            CREATE TABLE shared_match_segments (
+                match_id BIGINT NOT NULL,
+                query_file_id BIGINT NOT NULL,
+                n BIGINT NOT NULL,
+                reference_file_id BIGINT NOT NULL,
+                query_start_s DOUBLE PRECISION NOT NULL,
+                query_end_s DOUBLE PRECISION NOT NULL,
+                reference_start_s DOUBLE PRECISION NOT NULL,
+                reference_end_s DOUBLE PRECISION NOT NULL,
+                slope DOUBLE PRECISION NOT NULL,
+                score DOUBLE PRECISION NOT NULL,
+                matched_frames BIGINT NOT NULL,
+                mean_distance DOUBLE PRECISION NOT NULL,
+                transform TEXT NOT NULL,
+                PRIMARY KEY (match_id, query_file_id, n),
+                FOREIGN KEY (match_id, query_file_id) REFERENCES shared_match_queries(match_id, file_id) ON DELETE CASCADE
+            )
+            """,
+            """
+            CREATE TABLE match_workers (
+                id TEXT PRIMARY KEY,
+                match_id BIGINT REFERENCES shared_matches(id) ON DELETE SET NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                ended_at TIMESTAMPTZ
+            )
+            """,
+        ]),
     ]
 
     /// One of the three hash tables (whole frames, region crops, pictures inside letterbox

@@ -46,7 +46,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .cannotReadOrWrite:
             return "an input or the case database cannot be read or written: missing or damaged database, missing file or "
                 + "evidence folder, a hash file or hash set that does not parse, I/O error, full disk (standard output included); "
-                + "a PostgreSQL server unreachable, refusing the login, without the database, lost mid-run, or of a newer Keyprint's schema"
+                + "a PostgreSQL server unreachable, refusing the login, without the database, lost mid-run, out of disk space (or another SQLSTATE class-53 shortage), or of a newer Keyprint's schema"
         case .interrupted:
             return "interrupted (Ctrl-C, SIGTERM); continue with `keyprint resume --db CASE.sqlite`"
         }
@@ -89,7 +89,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
             switch error {
             case .locked, .unsupportedLocation, .badLocation: self = .usage
             case .noDatabase, .cannotOpen, .sqlite, .corruptRow, .unknownFile, .serverUnreachable, .authenticationFailed,
-                 .missingDatabase, .newerSchema, .connectionLost, .postgres:
+                 .missingDatabase, .newerSchema, .connectionLost, .postgres, .serverFull:
                 self = .cannotReadOrWrite
             }
         case let problem as EvidencePaths.Problem:

@@ -37,12 +37,17 @@ extension Keyprint {
             links on. Incremental: when the previous run of the same comparison had the same \
             settings, a query file that is unchanged and whose frames match no new, changed or \
             removed file keeps its results from that run (the results equal a full run); --full \
-            matches every query again. While a scan of the same case runs, the results cover only the files it has \
+            matches every query again (incremental reuse is SQLite-only). On a postgres:// case, \
+            several `keyprint match` processes (machines) with the same options divide the query \
+            files between them (each claimed under a lease, see --worker-id, --lease-seconds) and \
+            store one run: the last to finish stores it, and each prints it. While a scan of the same case runs, the results cover only the files it has \
             done so far: a warning on stderr says so.
             """ + ExitStatus.helpSection(ExitStatus.readingCommand)
         )
 
         @OptionGroup var database: CaseDatabaseOptions
+
+        @OptionGroup var workers: WorkerOptions
 
         @Option(name: .long, help: ArgumentHelp("Only files of this collection as queries.", valueName: "COLLECTION"))
         var query: String?
@@ -77,6 +82,7 @@ extension Keyprint {
             if !(0...128).contains(threshold) { throw ValidationError("--threshold takes 0…128 bits.") }
             if !(minDuration >= 0 && minDuration.isFinite) { throw ValidationError("--min-duration takes a number of seconds ≥ 0.") }
             if let jobs, jobs < 1 { throw ValidationError("--jobs takes a positive number.") }
+            try workers.check()
         }
 
         func run() async throws {
@@ -91,9 +97,11 @@ extension Keyprint {
             settings.minDuration = minDuration
             settings.deriveLinks = !noDerivedLinks
             settings.candidateSearch = search
-            let request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
+            var request = MatchRequest(queryCollection: query, referenceCollection: reference, settings: settings,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, commandLine: Terminal.commandLine,
                                        reuse: !full)
+            // A shared (PostgreSQL) case: this process is one of the workers that divide the run.
+            if store is any SharedMatchStore { request.worker = MatchWorker(id: workers.id, leaseSeconds: workers.leaseSeconds) }
             let showProgress = !quiet
             let summary = try await MatchRunner(store: store).run(request) { done, total in
                 if showProgress && total > 0 && (done == total || done % 10 == 0) {

@@ -13,7 +13,9 @@ extension Keyprint {
             Prints each collection's file count per state (done, failed, skipped, pending, \
             running), every failed file with its reason, and how the last scan ended; on a \
             shared (postgres://) case also each scan worker with its last heartbeat and the \
-            files it holds. The database is only read, also while a scan runs.
+            files it holds, and each match worker with its divided match run, last heartbeat, \
+            the query files it holds and how many it matched. The database is only read, also \
+            while a scan runs.
 
             With --json prints {"files":[{"path","collection","state","error","warning","frames","duration_s",\
             "size","md5","sha1","sha256"}…],"known_files":{"evidence_files","hash_sets":[{"collection",\
@@ -100,6 +102,7 @@ extension Keyprint {
                     }
                 }
             }
+            if let shared = store as? any SharedMatchStore { try await Self.printMatchWorkers(shared) }
             if let last = try await store.scans().last {
                 let ended = last.outcome.map(\.rawValue) ?? "unfinished (killed, or still running)"
                 let hint = last.isFinished ? "" : "; continue with `keyprint resume --db \(db)`"

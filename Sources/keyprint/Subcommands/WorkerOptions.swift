@@ -2,17 +2,18 @@ import ArgumentParser
 import Foundation
 import KeyprintPipeline
 
-/// `--worker-id` and `--lease-seconds`, for scan and resume: how one of several scanners on a
-/// shared (PostgreSQL) case names itself and how long a file it claimed stays its own without
-/// a heartbeat. A SQLite case ignores both (its scan lock lets one scanner in).
+/// `--worker-id` and `--lease-seconds`, for scan, resume and match: how one of several workers on
+/// a shared (PostgreSQL) case names itself and how long a file (a query file, for match) it
+/// claimed stays its own without a heartbeat. A SQLite case ignores both (its scan lock lets one
+/// scanner in; one process matches).
 struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("worker-id"), help: ArgumentHelp(
-        "This scanner's name on a shared (postgres://) case, unique among the scanners running at once (default: HOST-PID). A restarted worker of the same name frees the files its earlier process held at once.",
+        "This worker's name on a shared (postgres://) case, unique among the workers running at once (default: HOST-PID). A restarted worker of the same name frees the files its earlier process held at once.",
         valueName: "NAME"))
     var workerID: String?
 
     @Option(name: .customLong("lease-seconds"), help: ArgumentHelp(
-        "On a shared case, how long a claimed file stays leased without a heartbeat before another worker may take it (default 60; short values are for tests).",
+        "On a shared case, how long a claimed file (for match: query file) stays leased without a heartbeat before another worker may take it (default 60; short values are for tests).",
         valueName: "S"))
     var leaseSeconds: Double = ScanRequest.defaultLeaseSeconds
 
