@@ -7,8 +7,9 @@ A pair of files is *linked* when the timeline has at least one segment between t
 direction). Precision and recall count unordered file pairs. For each true pair that is
 linked, the found span on each side is the hull of its segments; it is *within 1 s* when both
 ends on both sides are within 1 s of the truth, and its IoU is the mean of the two sides'
-interval IoU. A pair linked only through a third file (a derived link: the timeline's
-linked_via) is marked "(derived)"; the last line counts direct links alone.
+interval IoU; "span ends" gives the error of each of those four ends. A pair linked only
+through a third file (a derived link: the timeline's linked_via) is marked "(derived)"; the
+last line counts direct links alone.
 Exit status 0; the numbers are the result.
 """
 import csv, json, os, sys
@@ -55,7 +56,7 @@ def main():
     tp = linked & set(true_pairs); fp = linked - set(true_pairs); fn = set(true_pairs) - linked
     precision = len(tp) / len(linked) if linked else 1.0
     recall = len(tp) / len(true_pairs) if true_pairs else 1.0
-    rows, ious, within = [], [], 0
+    rows, ious, within, end_errors = [], [], 0, []
     for key in sorted(true_pairs):
         ta, tb, transform = true_pairs[key]
         if key not in segs:
@@ -65,6 +66,7 @@ def main():
         fb = (min(s[1][0] for s in segs[key]), max(s[1][1] for s in segs[key]))
         score = (iou(fa, ta) + iou(fb, tb)) / 2
         ok = all(abs(x - y) <= 1.0 for x, y in zip(fa + fb, ta + tb))
+        end_errors.extend(abs(x - y) for x, y in zip(fa + fb, ta + tb))
         within += ok; ious.append(score)
         rows.append((key[0], key[1], transform, f"{ta[0]:.1f}-{ta[1]:.1f}", f"{fa[0]:.1f}-{fa[1]:.1f}",
                      f"{tb[0]:.1f}-{tb[1]:.1f}", f"{fb[0]:.1f}-{fb[1]:.1f}", f"{score:.2f}", ("ok" if ok else "span off") + (" (derived)" if key in derived else "")))
@@ -80,6 +82,10 @@ def main():
         print(f"false link: {key[0]} <-> {key[1]} " + ", ".join(f"{s[0][0]:.1f}-{s[0][1]:.1f} ~ {s[1][0]:.1f}-{s[1][1]:.1f}" for s in segs[key]))
     print(f"\ntrue pairs {len(true_pairs)}, linked pairs {len(linked)}, true links {len(tp)}, false links {len(fp)}, missed {len(fn)}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  spans within 1 s {within}/{len(true_pairs)}  mean span IoU {mean_iou:.3f}")
+    if end_errors:
+        n = len(end_errors)
+        print(f"span ends (4 per linked true pair): mean error {sum(end_errors) / n:.3f} s, "
+              f"within 0.5 s {sum(e <= 0.5 for e in end_errors)}/{n}, within 0.25 s {sum(e <= 0.25 for e in end_errors)}/{n}")
     direct_tp = tp - derived
     print(f"direct links only (without links through a third file): true links {len(direct_tp)}, false links {len(fp - derived)}, "
           f"recall {len(direct_tp) / len(true_pairs) if true_pairs else 1.0:.3f}")
