@@ -7,8 +7,9 @@ A pair of files is *linked* when the timeline has at least one segment between t
 direction). Precision and recall count unordered file pairs. For each true pair that is
 linked, the found span on each side is the hull of its segments; it is *within 1 s* when both
 ends on both sides are within 1 s of the truth, and its IoU is the mean of the two sides'
-interval IoU. A pair linked only through a third file (a derived link: the timeline's
-linked_via) is marked "(derived)"; the last line counts direct links alone.
+interval IoU; "span ends" gives the error of each of those four ends. A pair linked only
+through a third file (a derived link: the timeline's linked_via) is marked "(derived)"; the
+last line counts direct links alone.
 
 It also prints the VSC22 matching-track micro average precision (µAP, see micro_ap below),
 the share of true pairs whose found span has all four ends within 0.5 s of the truth, and the
@@ -127,7 +128,7 @@ def main():
     tp = linked & set(true_pairs); fp = linked - set(true_pairs); fn = set(true_pairs) - linked
     precision = len(tp) / len(linked) if linked else 1.0
     recall = len(tp) / len(true_pairs) if true_pairs else 1.0
-    rows, ious, within, within_half = [], [], 0, 0
+    rows, ious, within, within_half, end_errors = [], [], 0, 0, []
     for key in sorted(true_pairs):
         ta, tb, transform = true_pairs[key]
         if key not in segs:
@@ -138,6 +139,7 @@ def main():
         score = (iou(fa, ta) + iou(fb, tb)) / 2
         ok = all(abs(x - y) <= 1.0 for x, y in zip(fa + fb, ta + tb))
         within_half += all(abs(x - y) <= 0.5 for x, y in zip(fa + fb, ta + tb))
+        end_errors.extend(abs(x - y) for x, y in zip(fa + fb, ta + tb))
         within += ok; ious.append(score)
         rows.append((key[0], key[1], transform, f"{ta[0]:.1f}-{ta[1]:.1f}", f"{fa[0]:.1f}-{fa[1]:.1f}",
                      f"{tb[0]:.1f}-{tb[1]:.1f}", f"{fb[0]:.1f}-{fb[1]:.1f}", f"{score:.2f}", ("ok" if ok else "span off") + (" (derived)" if key in derived else "")))
@@ -153,6 +155,10 @@ def main():
         print(f"false link: {key[0]} <-> {key[1]} " + ", ".join(f"{s[0][0]:.1f}-{s[0][1]:.1f} ~ {s[1][0]:.1f}-{s[1][1]:.1f}" for s in segs[key]))
     print(f"\ntrue pairs {len(true_pairs)}, linked pairs {len(linked)}, true links {len(tp)}, false links {len(fp)}, missed {len(fn)}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  spans within 1 s {within}/{len(true_pairs)}  mean span IoU {mean_iou:.3f}")
+    if end_errors:
+        n = len(end_errors)
+        print(f"span ends (4 per linked true pair): mean error {sum(end_errors) / n:.3f} s, "
+              f"within 0.5 s {sum(e <= 0.5 for e in end_errors)}/{n}, within 0.25 s {sum(e <= 0.25 for e in end_errors)}/{n}")
     uap = micro_ap(truth_spans, predictions)
     span_share = within_half / len(true_pairs) if true_pairs else 1.0
     print(f"µAP {uap:.3f}  span ends within 0.5 s {within_half}/{len(true_pairs)} ({span_share:.3f})")

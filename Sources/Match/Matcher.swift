@@ -327,6 +327,14 @@ public struct Matcher: Sendable {
     /// `frameMatches`, the query frames dropped as common (df ≥ `maxDocumentFrequency`), and
     /// the positions of every reference with a raw match or a failed region check.
     func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>) {
+        let w = weighing(query: query)
+        return (w.matches, w.common, w.touched)
+    }
+
+    /// `weightedFrameMatches`, with the raw matches (weight 1) and the document frequency of
+    /// every query frame that has one (frames absent have df 0).
+    func weighing(query: VideoFrames)
+        -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>, raw: [Int: [FrameMatch]], df: [Int: Int]) {
         let (raw, failedChecks, seeded) = lookUp(query: query)
         let touched = Set(raw.keys).union(failedChecks.values.joined()).union(seeded)
         let aligner = SegmentAligner(settings: settings)
@@ -360,7 +368,7 @@ public struct Matcher: Sendable {
             }
         }
         let common = Set(matchedBy.filter { $0.value.count >= settings.maxDocumentFrequency }.keys)
-        return (out, common, touched)
+        return (out, common, touched, raw, matchedBy.mapValues(\.count))
     }
 
     /// The hashes that describe a video's frame `i` for matching (region and/or whole frame, as
@@ -403,7 +411,8 @@ public struct Matcher: Sendable {
     /// with no neighbour, the video's start (0) or end (last sample + one sampling interval).
     /// Samples 3 … 17 s of an 18-s capture whose call starts at 2.5 s read 2.5 – 18 s. The
     /// reference times are the line at both ends.
-    func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>) -> MatchSegment {
+    func extended(_ segment: MatchSegment, query: VideoFrames, reference: VideoFrames, common: Set<Int>,
+                  referenceCommon: Set<Int> = []) -> MatchSegment {
         let times = query.frames.map(\.timestamp)
         let refTimes = reference.frames.map(\.timestamp)
         guard !times.isEmpty, !refTimes.isEmpty else { return segment }
@@ -429,6 +438,10 @@ public struct Matcher: Sendable {
             if q.isEmpty { return .stop }
             guard grow else { return .stop }
             let around = bracketingReferences(rt)
+            // A reference sample dropped as common (pair matching knows both sides' common frames).
+            if let nearest = around.min(by: { abs(refTimes[$0] - rt) < abs(refTimes[$1] - rt) }), referenceCommon.contains(nearest) {
+                return .stop
+            }
             guard !around.isEmpty else { return .unknown }
             let best = around.flatMap { ri in
                 q.flatMap { qh in contentHashes(reference, ri).map { min(qh.hash.distance(to: $0.hash), qh.mirror.distance(to: $0.hash)) } }
@@ -456,7 +469,9 @@ public struct Matcher: Sendable {
         }
         // Index range of the covered query frames.
         guard let firstMatched = times.firstIndex(where: { $0 >= segment.queryStart - 1e-9 }),
-              let lastMatched = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), firstMatched <= lastMatched else { return segment }
+              let lastMatched = times.lastIndex(where: { $0 <= segment.queryEnd + 1e-9 }), firstMatched <= lastMatched else {
+            return segment.clipped(queryEnd: Self.end(of: query, times: times), referenceEnd: refEnd)
+        }
         let last = walk(from: lastMatched, by: 1), first = walk(from: firstMatched, by: -1)
         // Each cut lies between a covered sample and its uncovered neighbour: halfway is the
         // estimate (off by at most half the sampling interval). Before the first sample and
@@ -466,9 +481,9 @@ public struct Matcher: Sendable {
         var out = segment
         out.queryStart = start
         out.queryEnd = end
-        out.referenceStart = max(0, line(start))
-        out.referenceEnd = max(0, min(line(end), refEnd))
-        return out
+        out.referenceStart = line(start)
+        out.referenceEnd = line(end)
+        return out.clipped(queryEnd: Self.end(of: query, times: times), referenceEnd: refEnd)
     }
 
     /// Where a video's sampled time ends: its duration when known (and not before its last
@@ -529,7 +544,7 @@ public struct Matcher: Sendable {
         return rank(a.transform) < rank(b.transform)
     }
 
-    private static func rank(_ t: MatchTransform) -> Int {
+    static func rank(_ t: MatchTransform) -> Int {
         switch t {
         case .none: 0
         case .crop: 1

@@ -229,12 +229,14 @@ public struct SegmentAligner: Sendable {
             transformVotes[m.transform, default: 0] += vote(m) + 1e-6
         }
         let transform = MatchTransform.allCases.max { (transformVotes[$0] ?? 0) < (transformVotes[$1] ?? 0) } ?? .none
+        // Cut where the line crosses time 0 of either file (so both spans stay the same stretch).
         return MatchSegment(
             queryVideoID: queryVideoID, referenceVideoID: referenceVideoID,
             queryStart: first.queryTime, queryEnd: last.queryTime,
-            referenceStart: max(0, line.slope * first.queryTime + line.offset),
-            referenceEnd: max(0, line.slope * last.queryTime + line.offset),
+            referenceStart: line.slope * first.queryTime + line.offset,
+            referenceEnd: line.slope * last.queryTime + line.offset,
             slope: line.slope, matchedFrames: run.count,
             meanDistance: Double(distanceSum) / Double(run.count), score: score, transform: transform)
+            .clipped(queryEnd: .infinity, referenceEnd: .infinity)
     }
 }

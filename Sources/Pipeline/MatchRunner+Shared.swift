@@ -29,8 +29,8 @@ public enum SharedMatchError: Error, Sendable, Equatable, CustomStringConvertibl
 /// that a heartbeat extends, matched against this worker's own index of the references and its
 /// direct segments committed while the lease is held; a worker that dies loses its claims when
 /// the lease expires. When no query is left, the worker that finishes last stores the one run,
-/// made of every query's segments in the single-process order, so that the stored segments equal
-/// those of one process field by field.
+/// made of every query's pair segments and assembled as one process assembles them, so that the
+/// stored segments equal those of one process field by field.
 extension MatchRunner {
     func runShared(_ request: MatchRequest, store: any SharedMatchStore, worker: MatchWorker,
                    references: [VideoFrames], queries: [VideoFrames], matcher: Matcher, digests: [Int64: UInt64], started: Date,
@@ -44,6 +44,9 @@ extension MatchRunner {
         let job = try await store.joinSharedMatch(plan, worker: worker.id)
         var byID: [Int64: VideoFrames] = [:]
         for q in queries { byID[q.videoID] = q }
+        var videos = byID
+        for r in references where videos[r.videoID] == nil { videos[r.videoID] = r }
+        let files = videos
         if let missing = job.queries.first(where: { byID[$0] == nil }) { throw SharedMatchError.planMismatch(matchID: job.id, fileID: missing) }
 
         // The heartbeat: a third of the lease between beats; a beat that fails is not fatal (the
@@ -68,7 +71,7 @@ extension MatchRunner {
                               let query = byID[id] else { return false }
                         group.addTask {
                             try Task.checkCancellation()
-                            return (id, matcher.matchTracingReferences(query: query).segments)
+                            return (id, Self.pairSegments(of: query, matcher: matcher, videos: files, queries: byID))
                         }
                         return true
                     }
@@ -102,6 +105,25 @@ extension MatchRunner {
             try? await store.releaseMatchLeases(worker: worker.id)
             throw error
         }
+    }
+
+    /// The segments of the pairs that `query` answers for in a divided run: the pairs it forms
+    /// with the references its frames matched, aligned from both files' evidence as one process
+    /// aligns them (`Matcher.pairSegments`). A pair of two queries that matched each other is
+    /// answered by the one with the smaller id, so that every pair is stored once. The partner's
+    /// evidence is looked up here again (the worker holding it may be another), which costs one
+    /// lookup more per linked partner.
+    static func pairSegments(of query: VideoFrames, matcher: Matcher, videos: [Int64: VideoFrames],
+                             queries: [Int64: VideoFrames]) -> [MatchSegment] {
+        let own = matcher.evidence(query: query)
+        var segments: [MatchSegment] = []
+        for partner in own.matchedReferences {
+            guard let other = videos[partner] else { continue }
+            let theirs = queries[partner].map { matcher.evidence(query: $0) }
+            if let theirs, !(theirs.matches[query.videoID] ?? []).isEmpty, partner < query.videoID { continue }
+            segments += matcher.pairSegments(query, other, aEvidence: own, bEvidence: theirs)
+        }
+        return segments
     }
 
     /// What decides whether two workers take part in the same run: the matcher key (program

@@ -71,10 +71,10 @@ public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertibl
 /// match each other but both matched a third file over the same stretch get derived segments
 /// (`LinkDeriver`).
 ///
-/// Each unordered file pair is reported once: when both files are queries and references
-/// (every-against-every, or overlapping collections), A→B and B→A are mirror images of one
-/// link, so only the direction with the higher total score is kept (on a tie, the one whose
-/// query is the file with the larger id).
+/// Each unordered file pair is aligned once (`Matcher.pairSegments`): when both files are
+/// queries and references (every-against-every, or overlapping collections), from both files'
+/// frame matches in the pair's canonical orientation, so its segments do not depend on which
+/// file was the query nor on the other files of the case; otherwise from the query's.
 public struct MatchRunner: Sendable {
     public let store: any CaseStore
 
@@ -136,33 +136,58 @@ public struct MatchRunner: Sendable {
             reusedRun = previous.id
         }
 
-        // Per query, in query order: its direct segments and the references it touched.
-        var results = [(segments: [MatchSegment], touched: [Int64])?](repeating: nil, count: queries.count)
-        for (i, q) in queries.enumerated() { if let old = reused[q.videoID] { results[i] = (old.segments, old.touched) } }
-        let pending = queries.indices.filter { results[$0] == nil }
-        var done = queries.count - pending.count
+        // Queries looked up again: those whose results cannot be reused, then the queries that
+        // pair with one of them (a pair's segments come from both files' evidence, so its
+        // other side is looked up too, although its own evidence is unchanged).
+        let redone = Set(queries.map(\.videoID).filter { reused[$0] == nil })
+        var evidence: [Int64: QueryEvidence] = [:]
+        var done = queries.count - redone.count
         progress(done, queries.count)
-        try await withThrowingTaskGroup(of: (Int, [MatchSegment], [Int64]).self) { group in
-            var next = pending.makeIterator()
-            func startNext() -> Bool {
-                guard let i = next.next() else { return false }
-                let query = queries[i]
-                group.addTask {
-                    try Task.checkCancellation()
-                    let (segments, touched) = matcher.matchTracingReferences(query: query)
-                    return (i, segments, touched)
+        func lookUp(_ indices: [Int], counted: Bool) async throws {
+            try await withThrowingTaskGroup(of: QueryEvidence.self) { group in
+                var next = indices.makeIterator()
+                func startNext() -> Bool {
+                    guard let i = next.next() else { return false }
+                    let query = queries[i]
+                    group.addTask {
+                        try Task.checkCancellation()
+                        return matcher.evidence(query: query)
+                    }
+                    return true
                 }
-                return true
-            }
-            for _ in 0..<max(1, request.jobs) where !startNext() { break }
-            while let (i, segments, touched) = try await group.next() {
-                results[i] = (segments, touched)
-                done += 1
-                progress(done, queries.count)
-                _ = startNext()
+                for _ in 0..<max(1, request.jobs) where !startNext() { break }
+                while let found = try await group.next() {
+                    evidence[found.videoID] = found
+                    if counted { done += 1; progress(done, queries.count) }
+                    _ = startNext()
+                }
             }
         }
-        let kept = Self.assemble(results.flatMap { $0?.segments ?? [] }, request)
+        try await lookUp(queries.indices.filter { redone.contains(queries[$0].videoID) }, counted: true)
+        var partners = Set<Int64>()
+        for id in redone { partners.formUnion(evidence[id]?.touched ?? []) }
+        for (id, old) in reused where old.touched.contains(where: redone.contains) { partners.insert(id) }
+        partners = partners.filter { reused[$0] != nil }
+        try await lookUp(queries.indices.filter { partners.contains(queries[$0].videoID) }, counted: false)
+
+        // Each linked pair once: recomputed when one of its files was looked up as a redone
+        // query, else kept from the previous run (both files unchanged, neither touched anything new).
+        var videos: [Int64: VideoFrames] = [:]
+        for v in queries + references where videos[v.videoID] == nil { videos[v.videoID] = v }
+        var aligned = Set<[Int64]>()
+        for (id, found) in evidence {
+            for r in found.matchedReferences where redone.contains(id) || redone.contains(r) { aligned.insert([min(id, r), max(id, r)]) }
+        }
+        var direct: [MatchSegment] = []
+        for pair in aligned.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
+            guard let a = videos[pair[0]], let b = videos[pair[1]] else { continue }
+            direct += matcher.pairSegments(a, b, aEvidence: evidence[pair[0]], bEvidence: evidence[pair[1]])
+        }
+        for q in queries {
+            guard let old = reused[q.videoID] else { continue }
+            direct += old.segments.filter { !redone.contains($0.referenceVideoID) }
+        }
+        let kept = Self.assemble(direct, request)
         var recorded = MatchRunSettings(request.settings)
         recorded.candidateSearch = matcher.search.rawValue
         var run = MatchRun(queryCollection: request.queryCollection, referenceCollection: request.referenceCollection,
@@ -171,9 +196,12 @@ public struct MatchRunner: Sendable {
         if let reuseStore {
             let queryIDs = Set(queries.map(\.videoID)), referenceIDs = Set(references.map(\.videoID))
             var files: [MatchedFile] = []
-            for (i, q) in queries.enumerated() {
+            var segmentsOf: [Int64: [MatchSegment]] = [:]
+            for s in direct { segmentsOf[s.queryVideoID, default: []].append(s) }
+            for q in queries {
                 files.append(MatchedFile(fileID: q.videoID, digest: digests[q.videoID] ?? 0, isQuery: true, isReference: referenceIDs.contains(q.videoID),
-                                         touched: results[i]?.touched ?? [], segments: results[i]?.segments ?? []))
+                                         touched: evidence[q.videoID]?.touched ?? reused[q.videoID]?.touched ?? [],
+                                         segments: segmentsOf[q.videoID] ?? []))
             }
             for r in references where !queryIDs.contains(r.videoID) {
                 files.append(MatchedFile(fileID: r.videoID, digest: digests[r.videoID] ?? 0, isQuery: false, isReference: true))
@@ -187,40 +215,35 @@ public struct MatchRunner: Sendable {
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
                             linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
                             indexedHashes: matcher.indexedHashCount, indexBytes: matcher.indexByteCount,
-                            reusedRun: reused.isEmpty ? nil : reusedRun, reusedQueries: reused.count)
+                            reusedRun: reused.count > partners.count ? reusedRun : nil, reusedQueries: reused.count - partners.count)
     }
 
-    /// The run's segments made of every query's direct segments (in query order): one direction
-    /// per pair, derived links, highest score first.
+    /// The run's segments made of the pairs' direct segments (in any order; a shared run
+    /// collects them from several workers): derived links added, highest score first.
     static func assemble(_ found: [MatchSegment], _ request: MatchRequest) -> [MatchSegment] {
-        var direct = Self.oneDirectionPerPair(found)
+        // One order whatever the input's, so that the derived links and the ties of the final
+        // order do not depend on which worker (or which loop) found a pair first.
+        let direct = found.sorted {
+            (min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID), $0.queryVideoID, $0.queryStart, $0.referenceStart, $0.queryEnd, $0.referenceEnd)
+                < (min($1.queryVideoID, $1.referenceVideoID), max($1.queryVideoID, $1.referenceVideoID), $1.queryVideoID, $1.queryStart, $1.referenceStart, $1.queryEnd, $1.referenceEnd)
+        }
+        var stored = direct
         // Derived links only where every file was compared with every other (the same
         // collection on both sides): elsewhere two queries were never compared with each other.
         if request.settings.deriveLinks && request.queryCollection == request.referenceCollection {
-            direct += LinkDeriver(minDuration: request.settings.minDuration).derive(from: direct)
+            stored += LinkDeriver(minDuration: request.settings.minDuration).derive(from: direct)
         }
-        return direct
-            .sorted { ($0.score, $1.queryVideoID, $1.queryStart) > ($1.score, $0.queryVideoID, $0.queryStart) }
+        return stored
+            .sorted {
+                ($0.score, $1.queryVideoID, $1.queryStart, $1.referenceVideoID, $1.referenceStart)
+                    > ($1.score, $0.queryVideoID, $0.queryStart, $0.referenceVideoID, $0.referenceStart)
+            }
     }
 
     /// Everything besides the files that decides a query's segments: the program version, every
     /// match setting, the search in use. A run is reused only under the same key.
     static func matcherKey(_ settings: MatchSettings, search: MatchSettings.CandidateSearch) -> String {
-        "keyprint \(KeyprintVersion.string); search \(search.rawValue); \(settings)"
-    }
-
-    /// Keeps, for each unordered pair found in both directions, the direction with the higher
-    /// total score (tie: query = the larger file id).
-    static func oneDirectionPerPair(_ segments: [MatchSegment]) -> [MatchSegment] {
-        struct Direction: Hashable { var query: Int64; var reference: Int64 }
-        var totals: [Direction: Double] = [:]
-        for s in segments { totals[Direction(query: s.queryVideoID, reference: s.referenceVideoID), default: 0] += s.score }
-        return segments.filter { s in
-            let mine = totals[Direction(query: s.queryVideoID, reference: s.referenceVideoID)] ?? 0
-            guard let other = totals[Direction(query: s.referenceVideoID, reference: s.queryVideoID)] else { return true }
-            if mine != other { return mine > other }
-            return s.queryVideoID > s.referenceVideoID
-        }
+        "keyprint \(KeyprintVersion.string); search \(search.rawValue); segments per pair; \(settings)"
     }
 }
 

@@ -5,8 +5,8 @@ import KeyprintModel
 /// matching, docs/matching.md §1c): a key of everything that decides a query's segments
 /// besides the files (program version, settings, the search used), and per file of the run
 /// its content digest, its roles, and for a query the references its frames matched at all
-/// (raw frame matches, which also decide document frequency) and its direct segments before
-/// one direction per pair was chosen.
+/// (raw frame matches, which also decide document frequency) and the direct segments of the
+/// pairs stored with it as the query side (`Matcher.pairSegments`).
 public struct MatchReuseState: Sendable, Equatable {
     public var matcherKey: String
     public var files: [MatchedFile]
@@ -25,7 +25,7 @@ public struct MatchedFile: Sendable, Equatable {
     /// Queries: the references with at least one frame match (or near-identical failed region
     /// check) with this query, ascending.
     public var touched: [Int64]
-    /// Queries: their direct segments, as the matcher returned them.
+    /// Queries: the direct segments of the pairs stored with this file as the query side.
     public var segments: [MatchSegment]
 
     public init(fileID: Int64, digest: UInt64, isQuery: Bool, isReference: Bool, touched: [Int64] = [], segments: [MatchSegment] = []) {

@@ -12,7 +12,8 @@ extension Keyprint {
             abstract: "Link files of a case database: time-aligned segments of the same recording.",
             discussion: """
             Default: every done file against every other file of the database; each linked pair \
-            of files is stored once (in the direction with the higher total score). With --query \
+            of files is aligned and stored once, from both files' frame matches (the file whose \
+            sampled time ends first is the query), so it reads the same whichever was looked up first. With --query \
             and/or --reference: each file of the query collection against the files of the \
             reference collection (a missing one means every collection). The results replace \
             earlier results of the same comparison; write them out with `keyprint export timeline`.

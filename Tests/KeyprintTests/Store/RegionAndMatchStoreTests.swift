@@ -233,17 +233,6 @@ import Testing
         // Old scan settings JSON (no `regions` key) still decodes, with regions on.
         #expect(ScanSettings(json: #"{"jobs":2,"sampling":"every:1.0","timeBudget":600}"#)?.regions == true)
     }
-
-    @Test func oneDirectionPerPairKeepsTheHigherScoringDirection() {
-        let kept = MatchRunner.oneDirectionPerPair([
-            Self.segment(1, 2, score: 4), Self.segment(1, 2, score: 3, start: 20), Self.segment(2, 1, score: 6),
-            Self.segment(3, 4, score: 5), Self.segment(4, 3, score: 5),
-            Self.segment(5, 6, score: 1),
-        ])
-        // 1→2 totals 7 > 6; 3↔4 tie: query = the larger id (4); 5→6 found one way only.
-        #expect(kept == [Self.segment(1, 2, score: 4), Self.segment(1, 2, score: 3, start: 20), Self.segment(4, 3, score: 5),
-                         Self.segment(5, 6, score: 1)])
-    }
 }
 
 extension RegionAndMatchStoreTests {
