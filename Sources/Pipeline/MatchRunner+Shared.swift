@@ -46,7 +46,7 @@ extension MatchRunner {
         for q in queries { byID[q.videoID] = q }
         var videos = byID
         for r in references where videos[r.videoID] == nil { videos[r.videoID] = r }
-        let files = videos
+        let files = videos, queryFiles = byID
         if let missing = job.queries.first(where: { byID[$0] == nil }) { throw SharedMatchError.planMismatch(matchID: job.id, fileID: missing) }
 
         // The heartbeat: a third of the lease between beats; a beat that fails is not fatal (the
@@ -71,7 +71,7 @@ extension MatchRunner {
                               let query = byID[id] else { return false }
                         group.addTask {
                             try Task.checkCancellation()
-                            return (id, Self.pairSegments(of: query, matcher: matcher, videos: files, queries: byID))
+                            return (id, Self.pairSegments(of: query, matcher: matcher, videos: files, queries: queryFiles))
                         }
                         return true
                     }

@@ -223,10 +223,11 @@ public struct MatchRunner: Sendable {
     static func assemble(_ found: [MatchSegment], _ request: MatchRequest) -> [MatchSegment] {
         // One order whatever the input's, so that the derived links and the ties of the final
         // order do not depend on which worker (or which loop) found a pair first.
-        let direct = found.sorted {
-            (min($0.queryVideoID, $0.referenceVideoID), max($0.queryVideoID, $0.referenceVideoID), $0.queryVideoID, $0.queryStart, $0.referenceStart, $0.queryEnd, $0.referenceEnd)
-                < (min($1.queryVideoID, $1.referenceVideoID), max($1.queryVideoID, $1.referenceVideoID), $1.queryVideoID, $1.queryStart, $1.referenceStart, $1.queryEnd, $1.referenceEnd)
+        func key(_ s: MatchSegment) -> (Int64, Int64, Int64, Double, Double, Double) {
+            (min(s.queryVideoID, s.referenceVideoID), max(s.queryVideoID, s.referenceVideoID), s.queryVideoID,
+             s.queryStart, s.referenceStart, s.queryEnd)
         }
+        let direct = found.sorted { key($0) < key($1) }
         var stored = direct
         // Derived links only where every file was compared with every other (the same
         // collection on both sides): elsewhere two queries were never compared with each other.

@@ -70,14 +70,14 @@ extension PostgresCaseStore: SharedMatchStore {
             if !segments.isEmpty {
                 let s = segments
                 try await c.query("""
-                    INSERT INTO shared_match_segments (match_id, query_file_id, n, reference_file_id, query_start_s, query_end_s,
+                    INSERT INTO shared_match_segments (match_id, query_file_id, n, segment_query_file_id, reference_file_id, query_start_s, query_end_s,
                         reference_start_s, reference_end_s, slope, score, matched_frames, mean_distance, transform)
-                    SELECT \(matchID), \(fileID), n, r, qs, qe, rs, re, sl, sc, mf, md, tr
-                    FROM unnest(\(s.map(\.referenceVideoID))::int8[], \(s.map(\.queryStart))::float8[], \(s.map(\.queryEnd))::float8[],
+                    SELECT \(matchID), \(fileID), n, q, r, qs, qe, rs, re, sl, sc, mf, md, tr
+                    FROM unnest(\(s.map(\.queryVideoID))::int8[], \(s.map(\.referenceVideoID))::int8[], \(s.map(\.queryStart))::float8[], \(s.map(\.queryEnd))::float8[],
                                 \(s.map(\.referenceStart))::float8[], \(s.map(\.referenceEnd))::float8[], \(s.map(\.slope))::float8[],
                                 \(s.map(\.score))::float8[], \(s.map(\.matchedFrames))::int8[], \(s.map(\.meanDistance))::float8[],
                                 \(s.map(\.transform.rawValue))::text[])
-                        WITH ORDINALITY AS u(r, qs, qe, rs, re, sl, sc, mf, md, tr, n)
+                        WITH ORDINALITY AS u(q, r, qs, qe, rs, re, sl, sc, mf, md, tr, n)
                     """, logger: l)
             }
             try await c.query("""
@@ -132,7 +132,7 @@ extension PostgresCaseStore: SharedMatchStore {
             guard left == 0 else { return nil }
             var found: [MatchSegment] = []
             for row in try await c.query("""
-                SELECT s.query_file_id, s.reference_file_id, s.query_start_s, s.query_end_s, s.reference_start_s, s.reference_end_s, s.slope,
+                SELECT COALESCE(s.segment_query_file_id, s.query_file_id), s.reference_file_id, s.query_start_s, s.query_end_s, s.reference_start_s, s.reference_end_s, s.slope,
                     s.matched_frames, s.mean_distance, s.score, s.transform
                 FROM shared_match_segments s JOIN shared_match_queries q ON q.match_id = s.match_id AND q.file_id = s.query_file_id
                 WHERE s.match_id = \(matchID) ORDER BY q.position, s.n

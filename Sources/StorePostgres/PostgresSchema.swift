@@ -200,6 +200,12 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // A pair's segments are aligned once in the pair's own orientation (Matcher.pairSegments),
+        // so a segment a worker stores for its query can have the other file as its query side:
+        // that file's id (NULL: the owning query itself).
+        Migration(name: "pg4-pair-segments", statements: [
+            "ALTER TABLE shared_match_segments ADD COLUMN segment_query_file_id BIGINT",
+        ]),
     ]
 
     /// One of the three hash tables (whole frames, region crops, pictures inside letterbox
