@@ -217,8 +217,9 @@ public struct Matcher: Sendable {
                !differentRegionsExempt(distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
                 let q = query.regionFrames[qf], r = ref.regionFrames[rf]
                 let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
-                guard q.quality >= settings.minQuality, r.quality >= settings.minQuality,
-                      d <= max(settings.thresholdBits, settings.extendThresholdBits) else {
+                let agree = q.quality >= settings.minQuality && r.quality >= settings.minQuality
+                    && d <= max(settings.thresholdBits, settings.extendThresholdBits)
+                if !agree, !plainRegionsLetWholeFrameStand(distance, query: q, reference: r) {
                     if distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
                     return
                 }
