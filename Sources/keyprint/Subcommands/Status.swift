@@ -28,11 +28,18 @@ extension Keyprint {
         func run() async throws {
             let store = try await database.open(.read).store
             let db = database.displayed
-            let files = try await store.files(collection: nil)
             if json {
-                try Terminal.out(try StatusDocument(files: files).json())
+                // Row by row in bounded memory where the store pages its files (SQLite).
+                var writer = StatusDocumentWriter { try Terminal.write($0) }
+                if let paged = store as? any FileStreamingStore {
+                    try await paged.forEachFilePage(pageSize: 1000) { page in for file in page { try writer.append(file) } }
+                } else {
+                    for file in try await store.files(collection: nil) { try writer.append(file) }
+                }
+                try writer.finish()
                 return
             }
+            let files = try await store.files(collection: nil)
             let counts = try await store.stateCounts()
             let collections = Array(Set(counts.map(\.collection))).sorted()
             if collections.isEmpty { try Terminal.out("No files recorded in \(db).") }
