@@ -33,23 +33,23 @@ public struct SeedIndex: Sendable {
     /// Number of entries in the tables (those `isIndexed` accepted).
     public let indexedCount: Int
     /// Bit ranges of the chunks.
-    private let starts: [Int]
-    private let widths: [Int]
+    let starts: [Int]
+    let widths: [Int]
     /// Directory bits (top bits of the chunk key), the same for every table.
-    private let directoryBits: Int
+    let directoryBits: Int
     /// Slots per directory block.
     static let blockSlots = 32
     /// Per table `blocks + 1` bases (offsets of each block's first slot, 0…indexedCount),
     /// concatenated; a base with `wideFlag` set is instead where the block's `blockSlots + 1`
     /// 32-bit offsets start in `wideOffsets`. The last one of a table is its id count.
-    private let blockBase: [UInt32]
+    let blockBase: [UInt32]
     static let wideFlag: UInt32 = 1 << 31
-    private let wideOffsets: [UInt32]
+    let wideOffsets: [UInt32]
     /// Per table `2^directoryBits` slot offsets relative to their block's base.
-    private let slotOffset: [UInt8]
+    let slotOffset: [UInt8]
     /// `tableCount × indexedCount` ids of `idBits` bits each, table-major, packed into words.
-    private let packed: [UInt64]
-    private let idBits: Int
+    let packed: [UInt64]
+    let idBits: Int
 
     public var count: Int { hashes.count }
 
@@ -216,6 +216,8 @@ public struct SeedIndex: Sendable {
                     while j < hi {
                         let id = Self.read(at: t * n + j, bits: idBits, from: pk)
                         j += 1
+                        // Tables read back from a file (`init?(hashes:tables:)`) are checked for shape, not id by id.
+                        guard id < h.count else { continue }
                         let stored = h[id]
                         let k = Self.chunk(stored, start: starts[t], width: widths[t])
                         if k < key { continue }

@@ -168,11 +168,13 @@ enum ScaleBenchmark {
     }
 
     /// The child: one every-against-every match run on `path`, one job. Prints the run id.
-    static func matchDatabase(path: String, search: MatchSettings.CandidateSearch, reuse: Bool = true) async throws {
+    static func matchDatabase(path: String, search: MatchSettings.CandidateSearch, reuse: Bool = true, persistentIndex: Bool = true) async throws {
         let store = try SQLiteCaseStore(path: path, mode: .existing)
-        let summary = try await MatchRunner(store: store).run(MatchRequest(
+        var request = MatchRequest(
             queryCollection: nil, referenceCollection: nil, settings: settings(search: search), jobs: 1,
-            commandLine: "keyprint-bench match-db \(search.rawValue)", reuse: reuse))
+            commandLine: "keyprint-bench match-db \(search.rawValue)", reuse: reuse)
+        request.persistentIndex = persistentIndex
+        let summary = try await MatchRunner(store: store).run(request)
         _ = FileManager.default.createFile(atPath: path + ".reused", contents: Data(String(summary.reusedQueries).utf8))
         writePeak(path, indexBytesPerHash: Double(summary.indexBytes) / Double(max(1, summary.indexedHashes)))
         FileHandle.standardError.write(Data("match-db: run \(summary.run.id), \(summary.search.rawValue), \(summary.indexedHashes) indexed hashes, \(summary.segments.count) segments, \(summary.linkedPairs) pairs\n".utf8))

@@ -24,10 +24,13 @@ var searches: [MatchSettings.CandidateSearch] = [.exhaustive, .seeded]
 var maxExhaustiveFiles = 1_000
 var workDirectory = "/tmp/keyprint-scale"
 var indexOnly: [Int] = []
+var matcherOnly: [Int] = []
 var matchDBPath = ""
 var loadOnly = false
 var incrementalAdded: [Int] = []
 var reuse = true
+var persistentMode = false
+var persistentIndexFile = true
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
@@ -43,6 +46,9 @@ while let a = arguments.popFirst() {
     case "compare-search", "load-db": mode = a; matchDBPath = arguments.popFirst() ?? ""
     case "--load": loadOnly = true
     case "--full": reuse = false
+    case "--persistent": persistentMode = true
+    case "--no-index-file": persistentIndexFile = false
+    case "prepare-db": mode = a; matchDBPath = arguments.popFirst() ?? ""
     case "--incremental": incrementalAdded = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     case "match-db":
         mode = a
@@ -55,9 +61,10 @@ while let a = arguments.popFirst() {
     case "--work": workDirectory = arguments.popFirst() ?? workDirectory
     case "--samples": samplesDir = arguments.popFirst() ?? samplesDir
     case "--index-only": indexOnly = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--matcher-only": matcherOnly = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
     default:
         print("usage: keyprint-bench [index|match|all|hash] [--sizes N,N,…] [--queries N] [--verbose] | keyprint-bench samples DIR [--every S] [--dump FILE] [--single-region]"
-              + " | keyprint-bench match-scale [--files N,N] [--distribution uniform,clustered] [--search exhaustive,seeded] [--max-exhaustive-files N] [--index-only N,N] [--incremental K,K] [--samples DIR] [--work DIR]")
+              + " | keyprint-bench match-scale [--files N,N] [--distribution uniform,clustered] [--search exhaustive,seeded] [--max-exhaustive-files N] [--index-only N,N] [--matcher-only N,N] [--incremental K,K] [--persistent] [--samples DIR] [--work DIR]")
         exit(2)
     }
 }
@@ -88,7 +95,7 @@ if mode == "samples" {
 }
 if mode == "match-db" {   // the child of match-scale
     do {
-        try await ScaleBenchmark.matchDatabase(path: matchDBPath, search: searches[0], reuse: reuse)
+        try await ScaleBenchmark.matchDatabase(path: matchDBPath, search: searches[0], reuse: reuse, persistentIndex: persistentIndexFile)
     } catch {
         print("match-db: \(error)")
         exit(1)
@@ -96,6 +103,16 @@ if mode == "match-db" {   // the child of match-scale
 }
 if mode == "match-scale" {
     do {
+        if persistentMode {
+            _ = try await PersistentIndexBenchmark.run(files: scaleFiles, distributions: distributions, samples: samplesDir, workDirectory: workDirectory)
+            if !incrementalAdded.isEmpty {
+                print()
+                _ = try await PersistentIndexBenchmark.incremental(files: scaleFiles, added: incrementalAdded, distributions: distributions,
+                                                                   samples: samplesDir, workDirectory: workDirectory)
+            }
+            scaleFiles = []
+            incrementalAdded = []
+        }
         if !scaleFiles.isEmpty {
             _ = try await ScaleBenchmark.run(files: scaleFiles, distributions: distributions, searches: searches,
                                              maxExhaustiveFiles: maxExhaustiveFiles, samples: samplesDir, workDirectory: workDirectory,
@@ -106,9 +123,13 @@ if mode == "match-scale" {
             _ = try await ScaleBenchmark.incremental(files: scaleFiles, added: incrementalAdded, distributions: distributions,
                                                      samples: samplesDir, workDirectory: workDirectory)
         }
+        if !matcherOnly.isEmpty {
+            print()
+            _ = try ScaleBenchmark.indexOnly(sizes: matcherOnly, searches: searches, samples: samplesDir)
+        }
         if !indexOnly.isEmpty {
             print()
-            _ = try ScaleBenchmark.indexOnly(sizes: indexOnly, searches: searches, samples: samplesDir)
+            _ = try FlatIndexBenchmark.run(sizes: indexOnly, samples: samplesDir)
         }
     } catch {
         print("match-scale: \(error)")
@@ -117,6 +138,9 @@ if mode == "match-scale" {
 }
 if mode == "compare-search" {
     do { print(try await ScaleBenchmark.compareSearch(path: matchDBPath)) } catch { print("compare-search: \(error)"); exit(1) }
+}
+if mode == "prepare-db" {   // the child of match-scale --persistent
+    do { try await PersistentIndexBenchmark.prepareDatabase(path: matchDBPath, persistent: persistentIndexFile) } catch { print("prepare-db: \(error)"); exit(1) }
 }
 if mode == "load-db" {
     do { try await ScaleBenchmark.loadDatabase(path: matchDBPath) } catch { print("load-db: \(error)"); exit(1) }

@@ -32,7 +32,15 @@ public struct Matcher: Sendable {
     /// Entries that are indexed (and looked up against).
     public let indexedHashCount: Int
 
-    public init(references: [VideoFrames], settings: MatchSettings = MatchSettings()) {
+    /// `CandidateSearch.seeded`: the digest of what the seed index is built over (`seedTables`).
+    private let seedDigest: UInt64
+    /// Whether the seed index came from `prebuiltSeeds` instead of being built.
+    public let reusedSeeds: Bool
+
+    /// - Parameter prebuiltSeeds: seed tables kept from an earlier matcher (`seedTables`, e.g.
+    ///   in a persistent index file); used only when they were built over exactly these
+    ///   entries (same hashes, indexed flags and table count), otherwise the index is built.
+    public init(references: [VideoFrames], settings: MatchSettings = MatchSettings(), prebuiltSeeds: SeedIndex.Tables? = nil) {
         var hashes: [PDQHash] = []
         var entryStart: [Int] = [], pictureStart: [Int] = [], regionStart: [Int] = [], picturePositions: [[UInt32]] = []
         hashes.reserveCapacity(references.reduce(0) { $0 + $1.frames.count })
@@ -85,11 +93,25 @@ public struct Matcher: Sendable {
         case .exhaustive, .automatic:
             self.index = HammingIndex(hashes: hashes)
             self.seeds = nil
+            self.seedDigest = 0
+            self.reusedSeeds = false
         case .seeded:
             self.index = nil
-            self.seeds = SeedIndex(hashes: hashes, tableCount: settings.seedTables) { indexed[$0] }
+            let digest = SeedIndex.entryDigest(hashes: hashes, indexed: indexed, tableCount: settings.seedTables)
+            self.seedDigest = digest
+            if let kept = prebuiltSeeds, kept.entryDigest == digest, let seeds = SeedIndex(hashes: hashes, tables: kept) {
+                self.seeds = seeds
+                self.reusedSeeds = true
+            } else {
+                self.seeds = SeedIndex(hashes: hashes, tableCount: settings.seedTables) { indexed[$0] }
+                self.reusedSeeds = false
+            }
         }
     }
+
+    /// The seed index's tables with the digest of its entries, to keep and pass back as
+    /// `prebuiltSeeds`; nil for the exhaustive search.
+    public var seedTables: SeedIndex.Tables? { seeds?.tables(entryDigest: seedDigest) }
 
     /// Bytes of the matcher's own search structures (index, hashes, entry ranges), for benchmarks.
     public var indexByteCount: Int {

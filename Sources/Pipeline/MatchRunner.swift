@@ -21,6 +21,9 @@ public struct MatchRequest: Sendable {
     /// On a `SharedMatchStore`: this process as one of the workers that divide the run
     /// (`MatchRunner+Shared.swift`); nil: one process matches every query.
     public var worker: MatchWorker? = nil
+    /// Read and keep the persistent index file beside a SQLite case database (docs/matching.md
+    /// §1d); false: read every file's hashes from the store and build the index, as before.
+    public var persistentIndex: Bool = true
 
     public init(queryCollection: String?, referenceCollection: String?, settings: MatchSettings, jobs: Int, commandLine: String,
                 reuse: Bool = true) {
@@ -51,6 +54,9 @@ public struct MatchSummary: Sendable {
     /// version, a store without `MatchReuseStore`, or `MatchRequest.reuse` off).
     public var reusedRun: Int64? = nil
     public var reusedQueries: Int = 0
+    /// What the run took from and did with the persistent index file; nil without one (not
+    /// SQLite, or `MatchRequest.persistentIndex` off).
+    public var persistentIndex: PersistentIndexReport? = nil
 }
 
 public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -88,9 +94,10 @@ public struct MatchRunner: Sendable {
         for name in [request.queryCollection, request.referenceCollection].compactMap({ $0 }) where !collections.contains(name) {
             throw MatchRunnerError.unknownCollection(name)
         }
-        var references = try await store.videoFrames(collection: request.referenceCollection)
+        var inputs = try await MatchInputs.load(store: store, allFiles: allFiles, enabled: request.persistentIndex)
+        var references = try await inputs.videoFrames(collection: request.referenceCollection)
         var queries = request.queryCollection == request.referenceCollection
-            ? references : try await store.videoFrames(collection: request.queryCollection)
+            ? references : try await inputs.videoFrames(collection: request.queryCollection)
         // Ignore lists (`import vpdq --role ignore`): never matched themselves, and no frame
         // within the threshold of one of their hashes votes anywhere.
         let ignoreLists = allFiles.filter { $0.state == .done && $0.importedFrom?.role == .ignore }
@@ -102,7 +109,8 @@ public struct MatchRunner: Sendable {
             references = references.filter { !ids.contains($0.videoID) }.map(mask.apply)
             queries = queries.filter { !ids.contains($0.videoID) }.map(mask.apply)
         }
-        let matcher = Matcher(references: references, settings: request.settings)
+        let matcher = Matcher(references: references, settings: request.settings, prebuiltSeeds: inputs.seeds)
+        inputs.keep(matcher)
         let matcherKey = Self.matcherKey(request.settings, search: matcher.search)
         var digests: [Int64: UInt64] = [:]
         for video in references + (request.queryCollection == request.referenceCollection ? [] : queries) where digests[video.videoID] == nil {
@@ -215,7 +223,8 @@ public struct MatchRunner: Sendable {
         return MatchSummary(run: run, queryFiles: queries.count, referenceFiles: references.count, segments: kept,
                             linkedPairs: pairs.count, derivedPairs: derived.count, search: matcher.search,
                             indexedHashes: matcher.indexedHashCount, indexBytes: matcher.indexByteCount,
-                            reusedRun: reused.count > partners.count ? reusedRun : nil, reusedQueries: reused.count - partners.count)
+                            reusedRun: reused.count > partners.count ? reusedRun : nil, reusedQueries: reused.count - partners.count,
+                            persistentIndex: inputs.report)
     }
 
     /// The run's segments made of the pairs' direct segments (in any order; a shared run

@@ -76,6 +76,9 @@ extension Keyprint {
         @Flag(name: .long, help: "Match every query file again instead of reusing the previous run's results for unchanged files.")
         var full = false
 
+        @Flag(name: .long, help: "Neither read nor write the index file beside the case database (CASE.sqlite.keyprint-index): read every file's hashes from the database and build the index in memory.")
+        var noIndexFile = false
+
         @Flag(name: .long, help: "No progress output.")
         var quiet = false
 
@@ -103,6 +106,7 @@ extension Keyprint {
                                        reuse: !full)
             // A shared (PostgreSQL) case: this process is one of the workers that divide the run.
             if store is any SharedMatchStore { request.worker = MatchWorker(id: workers.id, leaseSeconds: workers.leaseSeconds) }
+            request.persistentIndex = !noIndexFile
             let showProgress = !quiet
             let summary = try await MatchRunner(store: store).run(request) { done, total in
                 if showProgress && total > 0 && (done == total || done % 10 == 0) {
@@ -119,6 +123,18 @@ extension Keyprint {
             }
             if summary.search == .seeded {
                 try Terminal.out("Candidate search: seeded (\(summary.indexedHashes) indexed hashes); see docs/matching.md.")
+            }
+            if let index = summary.persistentIndex {
+                if index.path.isEmpty {
+                    try Terminal.out("Index file: none (\(index.problem ?? "")); every file's hashes read from the database.")
+                } else {
+                    let seeds = summary.search != .seeded ? "" : index.seedsFromIndex ? "; seed index taken from it" : "; seed index built"
+                    try Terminal.out("Index file: \(index.filesFromIndex) file(s) taken from \(Terminal.printable(index.path)), \(index.filesFromStore) read from the database\(seeds)"
+                                 + (index.written ? "; written again." : "."))
+                }
+                if let problem = index.problem, !index.path.isEmpty, problem != "no index file yet" {
+                    Terminal.error("warning: index file: \(problem) (rebuilt from the database where possible)")
+                }
             }
             let derived = summary.derivedPairs > 0 ? " (\(summary.derivedPairs) only through a third file)" : ""
             try Terminal.out("\(summary.segments.count) segment(s) linking \(summary.linkedPairs) pair(s) of files\(derived); stored as match run #\(summary.run.id).")

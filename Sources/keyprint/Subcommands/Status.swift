@@ -33,16 +33,23 @@ extension Keyprint {
         func run() async throws {
             let store = try await database.open(.read).store
             let db = database.displayed
-            let files = try await store.files(collection: nil)
             if json {
                 var sets: [StoredHashSet] = [], hits: [KnownFileHit] = []
                 if let known = store as? any KnownMaterialStore {
                     sets = try await known.hashSets()
                     if !sets.isEmpty { hits = try await known.knownFileHits() }
                 }
-                try Terminal.out(try StatusDocument(files: files, hashSets: sets, knownFileHits: hits).json())
+                // Row by row in bounded memory where the store pages its files (SQLite).
+                var writer = StatusDocumentWriter { try Terminal.write($0) }
+                if let paged = store as? any FileStreamingStore {
+                    try await paged.forEachFilePage(pageSize: 1000) { page in for file in page { try writer.append(file) } }
+                } else {
+                    for file in try await store.files(collection: nil) { try writer.append(file) }
+                }
+                try writer.finish(hashSets: sets, knownFileHits: hits)
                 return
             }
+            let files = try await store.files(collection: nil)
             let counts = try await store.stateCounts()
             let collections = Array(Set(counts.map(\.collection))).sorted()
             if collections.isEmpty { try Terminal.out("No files recorded in \(db).") }
