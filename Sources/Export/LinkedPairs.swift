@@ -40,13 +40,14 @@ public enum LinkedPairs {
         return (a.via == nil ? 0 : 1) < (b.via == nil ? 0 : 1)
     }
 
-    /// The same segment seen from the other file (speed inverted).
+    /// The same segment seen from the other file (speed inverted, a turn turned back).
     public static func turned(_ s: MatchSegment) -> MatchSegment {
         var out = MatchSegment(queryVideoID: s.referenceVideoID, referenceVideoID: s.queryVideoID,
                                queryStart: s.referenceStart, queryEnd: s.referenceEnd,
                                referenceStart: s.queryStart, referenceEnd: s.queryEnd,
                                slope: s.slope > 0 ? 1 / s.slope : s.slope, matchedFrames: s.matchedFrames,
-                               meanDistance: s.meanDistance, score: s.score, transform: s.transform)
+                               meanDistance: s.meanDistance, score: s.score,
+                               transform: MatchTransform(orientation: s.transform.orientation.inverse, cropped: s.transform.isCropped))
         out.via = s.via
         return out
     }

@@ -90,6 +90,23 @@ public struct DCT16: Sendable, Equatable {
     }
 }
 
+extension Orientation {
+    /// The same pixel transform as a `DihedralTransform` (mirror left–right, then turn clockwise).
+    public var dihedral: DihedralTransform {
+        switch self {
+        case .none: .identity
+        case .rot90: .rotate90
+        case .rot180: .rotate180
+        case .rot270: .rotate270
+        case .mirror: .flipX
+        // Mirrored left–right, then turned a quarter clockwise: reflected about the anti-diagonal.
+        case .mirrorRot90: .antiTranspose
+        case .mirrorRot180: .flipY
+        case .mirrorRot270: .transpose
+        }
+    }
+}
+
 /// The eight rotations and flips of a square image.
 public enum DihedralTransform: String, CaseIterable, Sendable, Codable {
     case identity

@@ -16,6 +16,17 @@ public struct PDQResult: Sendable, Equatable {
     public func hash(_ transform: DihedralTransform) -> PDQHash {
         transform == .identity ? hash : dct.transformed(transform).hash()
     }
+
+    /// The hash of the image mirrored and turned as `orientation` says (mirror left–right first,
+    /// then clockwise quarter turns), from the same DCT, each with its own median.
+    public func hash(oriented orientation: Orientation) -> PDQHash {
+        dct.transformed(orientation.dihedral).hash()
+    }
+
+    /// The six turned and mirrored-and-turned hashes `FrameHash.dihedral` holds.
+    public var dihedralHashes: DihedralHashes {
+        DihedralHashes(hashes: DihedralHashes.stored.map { hash(oriented: $0) })
+    }
 }
 
 /// PDQ, from ThreatExchange's published algorithm: luma → two Jarosz box-filter passes →

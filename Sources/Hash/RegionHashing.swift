@@ -166,7 +166,7 @@ public struct RegionHashing {
     private func hash(_ crop: [Float], _ r: (x: Int, y: Int, width: Int, height: Int), like whole: FrameHash) -> FrameHash {
         let result = hasher.hash(luma: crop, width: r.width, height: r.height)
         return FrameHash(index: whole.index, timestamp: whole.timestamp, quality: result.quality, hash: result.hash,
-                         mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
+                         mirrorHash: result.exactMirrorHash ?? result.hash(.flipX), dihedral: result.dihedralHashes)
     }
 
     /// Steps per luma level of the buffered fixed-point luma.

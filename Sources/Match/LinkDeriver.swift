@@ -32,6 +32,7 @@ public struct LinkDeriver: Sendable {
         var start: Double, end: Double
         var slope: Double, offset: Double
         var score: Double, meanDistance: Double
+        /// How `to`'s picture relates to `from`'s (`to` shows `from` transformed by it).
         var transform: MatchTransform
 
         func map(_ t: Double) -> Double { slope * t + offset }
@@ -49,9 +50,11 @@ public struct LinkDeriver: Sendable {
             edgesFrom[s.referenceVideoID, default: []].append(Edge(
                 from: s.referenceVideoID, to: s.queryVideoID, start: refLo, end: refHi,
                 slope: 1 / s.slope, offset: -offset / s.slope, score: s.score, meanDistance: s.meanDistance, transform: s.transform))
+            // The query shows the reference transformed; the reference, the query with that undone.
             edgesFrom[s.queryVideoID, default: []].append(Edge(
                 from: s.queryVideoID, to: s.referenceVideoID, start: s.queryStart, end: s.queryEnd,
-                slope: s.slope, offset: offset, score: s.score, meanDistance: s.meanDistance, transform: s.transform))
+                slope: s.slope, offset: offset, score: s.score, meanDistance: s.meanDistance,
+                transform: MatchTransform(orientation: s.transform.orientation.inverse, cropped: s.transform.isCropped)))
             linked.insert(s.filePair)
         }
         // Per unlinked pair: the candidates through each intermediary.
@@ -70,7 +73,8 @@ public struct LinkDeriver: Sendable {
                         referenceStart: min(cStart, cEnd), referenceEnd: max(cStart, cEnd),
                         slope: e2.slope / e1.slope, matchedFrames: 0,
                         meanDistance: e1.meanDistance + e2.meanDistance, score: min(e1.score, e2.score),
-                        transform: MatchTransform(mirrored: e1.transform.isMirrored != e2.transform.isMirrored,
+                        // e1.to = X1(b), e2.to = X2(b), so e1.to = X1(X2⁻¹(e2.to)).
+                        transform: MatchTransform(orientation: e1.transform.orientation.after(e2.transform.orientation.inverse),
                                                   cropped: e1.transform.isCropped || e2.transform.isCropped))
                     s.via = b
                     candidates[pair, default: [:]][b, default: []].append(s)

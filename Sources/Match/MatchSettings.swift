@@ -78,6 +78,10 @@ public struct MatchSettings: Sendable, Equatable {
     /// but they do not make their references candidates for a full comparison. A cost cap,
     /// not a quality knob: the frames it concerns are dropped as common either way.
     public var crowdedSeedReferences: Int = 32
+    /// Also look query frames up turned and mirrored-and-turned (`FrameHash.dihedral`, issue 13):
+    /// re-recordings of a screen with the phone held sideways or upside down. Turned probes only
+    /// fill in reference frames no unturned probe matched (docs/matching.md, "Turned copies").
+    public var turnedProbes: Bool = true
 
     /// How the matcher finds, for each query frame, the reference frames within `thresholdBits`.
     public enum CandidateSearch: String, Sendable, Equatable, CaseIterable {

@@ -142,25 +142,48 @@ public struct Matcher: Sendable {
         return (f, ref.regionFrames[f].hash != ref.frames[f].hash)
     }
 
-    /// The hashes query frame `qf` is looked up with: (hash, mirrored, cropped).
-    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [(PDQHash, Bool, Bool)] {
+    /// The hashes query frame `qf` is looked up with: (hash, orientation it undoes, cropped).
+    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [(PDQHash, Orientation, Bool)] {
         let hasRegions = query.hasRegions
         let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
         let frame = query.frames[qf]
-        var probes: [(PDQHash, Bool, Bool)] = []
+        var probes: [(PDQHash, Orientation, Bool)] = []
         if useWhole, frame.quality >= settings.minQuality {
-            probes += [(frame.hash, false, false), (frame.mirrorHash, true, false)]
+            probes += [(frame.hash, .none, false), (frame.mirrorHash, .mirror, false)]
         }
         if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
-            probes += [(picture.hash, false, false), (picture.mirrorHash, true, false)]
+            probes += [(picture.hash, .none, false), (picture.mirrorHash, .mirror, false)]
         }
         // A borrowed region hash is looked up with its lender only; it still serves the region check.
-        if hasRegions, query.ownsRegion(qf), query.regionFrames[qf].quality >= settings.minQuality {
+        let ownRegion = hasRegions && query.ownsRegion(qf) && query.regionFrames[qf].quality >= settings.minQuality
+        if ownRegion {
             let isCrop = query.regionFrames[qf].hash != frame.hash
-            probes.append((query.regionFrames[qf].hash, false, isCrop))
-            probes.append((query.regionFrames[qf].mirrorHash, true, isCrop))
+            probes.append((query.regionFrames[qf].hash, .none, isCrop))
+            probes.append((query.regionFrames[qf].mirrorHash, .mirror, isCrop))
+        }
+        // The turned probes (issue 13), after the unturned ones.
+        if settings.turnedProbes {
+            if useWhole, frame.quality >= settings.minQuality { probes += turnedProbes(frame, cropped: false) }
+            if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality { probes += turnedProbes(picture, cropped: false) }
+            if ownRegion { probes += turnedProbes(query.regionFrames[qf], cropped: query.regionFrames[qf].hash != frame.hash) }
         }
         return probes
+    }
+
+    /// A frame's six turned probes (`FrameHash.probe(undoing:)`), each with the orientation it
+    /// undoes; none without dihedral hashes. A turn under which the picture looks like itself
+    /// (the turned hash within `thresholdBits` of the frame's own or mirror hash: a symmetric or
+    /// nearly flat picture) is left out: the unturned lookup already finds what it would, and a
+    /// match through it says nothing about a turn.
+    private func turnedProbes(_ f: FrameHash, cropped: Bool) -> [(PDQHash, Orientation, Bool)] {
+        guard f.dihedral != nil else { return [] }
+        var out: [(PDQHash, Orientation, Bool)] = []
+        for o in DihedralHashes.stored {
+            guard let h = f.probe(undoing: o),
+                  h.distance(to: f.hash) > settings.thresholdBits, h.distance(to: f.mirrorHash) > settings.thresholdBits else { continue }
+            out.append((h, o, cropped))
+        }
+        return out
     }
 
     /// For each of `queries`, whether `lookUp(query:)` would find any frame match, failed
@@ -226,9 +249,9 @@ public struct Matcher: Sendable {
         let pictures = query.picturesByPosition()
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        func probes(_ qf: Int) -> [(PDQHash, Bool, Bool)] { lookupProbes(query, qf, pictures: pictures) }
+        func probes(_ qf: Int) -> [(PDQHash, Orientation, Bool)] { lookupProbes(query, qf, pictures: pictures) }
         /// One index entry within the radius of query frame `qf`'s probe.
-        func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, mirrored: Bool, cropped: Bool) {
+        func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, orientation: Orientation, cropped: Bool) {
             let frame = query.frames[qf]
             guard references[v].videoID != query.videoID, let (rf, entryIsRegion) = entry(id, of: v) else { return }
             // Whole frame ↔ whole frame of two region videos: only where their content
@@ -238,7 +261,9 @@ public struct Matcher: Sendable {
                query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
                !differentRegionsExempt(distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
                 let q = query.regionFrames[qf], r = ref.regionFrames[rf]
-                let d = min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
+                // A turned whole frame: its region turned the same way must agree.
+                let d = orientation.isRotated ? (q.probe(undoing: orientation)?.distance(to: r.hash) ?? .max)
+                    : min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
                 let agree = q.quality >= settings.minQuality && r.quality >= settings.minQuality
                     && d <= max(settings.thresholdBits, settings.extendThresholdBits)
                 if !agree, !plainRegionsLetWholeFrameStand(distance, query: q, reference: r) {
@@ -249,7 +274,7 @@ public struct Matcher: Sendable {
             let key = v << 32 | rf
             // A crop when exactly one side is a region hash: both sides' content
             // regions matching is the same picture, not a crop.
-            let transform = MatchTransform(mirrored: mirrored, cropped: cropped != entryIsRegion)
+            let transform = MatchTransform(orientation: orientation, cropped: cropped != entryIsRegion)
             if let current = best[key], !Self.better((distance, transform), than: current) { return }
             best[key] = (distance, transform)
         }
@@ -286,9 +311,9 @@ public struct Matcher: Sendable {
             best.removeAll(keepingCapacity: true)
             let probes = frameProbes[qf]
             if let index {
-                for (hash, mirrored, cropped) in probes {
+                for (hash, orientation, cropped) in probes {
                     index.forEachNeighbor(of: hash, radius: radius) { n in
-                        consider(qf, Int(n.id), of: video(of: Int(n.id)), n.distance, mirrored: mirrored, cropped: cropped)
+                        consider(qf, Int(n.id), of: video(of: Int(n.id)), n.distance, orientation: orientation, cropped: cropped)
                     }
                 }
             } else if !probes.isEmpty {
@@ -296,15 +321,15 @@ public struct Matcher: Sendable {
                 hashes.withUnsafeBufferPointer { h in
                     for v in candidates {
                         for id in entryStart[v]..<entryStart[v + 1] {
-                            for (hash, mirrored, cropped) in probes {
+                            for (hash, orientation, cropped) in probes {
                                 let d = h[id].distance(to: hash)
-                                if d <= radius { consider(qf, id, of: v, d, mirrored: mirrored, cropped: cropped) }
+                                if d <= radius { consider(qf, id, of: v, d, orientation: orientation, cropped: cropped) }
                             }
                         }
                     }
                 }
                 for seed in crowdSeeds[qf] ?? [] {
-                    consider(qf, seed.id, of: video(of: seed.id), seed.distance, mirrored: probes[seed.probe].1, cropped: probes[seed.probe].2)
+                    consider(qf, seed.id, of: video(of: seed.id), seed.distance, orientation: probes[seed.probe].1, cropped: probes[seed.probe].2)
                 }
             }
             // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
@@ -407,6 +432,20 @@ public struct Matcher: Sendable {
         return out
     }
 
+    /// `contentHashes` of a query frame with `turn` undone (a turned segment's extension); a
+    /// frame without dihedral hashes has none.
+    private func turnedContentHashes(_ video: VideoFrames, _ i: Int, _ turn: Orientation) -> [(hash: PDQHash, mirror: PDQHash)] {
+        var out: [(PDQHash, PDQHash)] = []
+        if !video.hasRegions || settings.matchWholeFramesOfRegionVideos, video.frames[i].quality >= settings.minQuality,
+           let p = video.frames[i].probe(undoing: turn) {
+            out.append((p, p))
+        }
+        if video.hasRegions, video.regionFrames[i].quality >= settings.minQuality, let p = video.regionFrames[i].probe(undoing: turn) {
+            out.append((p, p))
+        }
+        return out
+    }
+
     /// Grows a segment along its line (hysteresis), then gives it its reported extent.
     ///
     /// Walking outward from the segment over the query's frames, each frame is compared with
@@ -449,6 +488,7 @@ public struct Matcher: Sendable {
             return [lo - 1, lo].filter { $0 >= 0 && $0 < refTimes.count && abs(refTimes[$0] - t) <= settings.offsetTolerance }
         }
         enum Step { case hit, miss, unknown, stop }
+        let turn = segment.transform.orientation
         let grow = settings.extendThresholdBits > settings.thresholdBits
         let edgeShots = (query.shotIndex(at: segment.queryStart), query.shotIndex(at: segment.queryEnd))
         let edgeRefShots = (reference.shotIndex(at: segment.referenceStart), reference.shotIndex(at: segment.referenceEnd))
@@ -457,7 +497,7 @@ public struct Matcher: Sendable {
             if common.contains(qi) || rt < -1e-9 || rt > refEnd + 1e-9 { return .stop }
             if query.shotIndex(at: t) != (forward ? edgeShots.1 : edgeShots.0)
                 || reference.shotIndex(at: rt) != (forward ? edgeRefShots.1 : edgeRefShots.0) { return .stop }
-            let q = contentHashes(query, qi)
+            let q = turn.isRotated ? turnedContentHashes(query, qi, turn) : contentHashes(query, qi)
             if q.isEmpty { return .stop }
             guard grow else { return .stop }
             let around = bracketingReferences(rt)
@@ -561,8 +601,12 @@ public struct Matcher: Sendable {
         return (out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }, touched.map { references[$0].videoID }.sorted())
     }
 
-    /// Closer first; at equal distance the plainer transform (none, crop, mirror, both).
+    /// An unturned match before a turned one (a turned probe only fills in reference frames the
+    /// unturned probes missed, so results without turns stay as they were); then closer first;
+    /// at equal distance the plainer transform (none, crop, mirror, both, then the turns).
     private static func better(_ a: (distance: Int, transform: MatchTransform), than b: (distance: Int, transform: MatchTransform)) -> Bool {
+        let (ta, tb) = (a.transform.orientation.isRotated, b.transform.orientation.isRotated)
+        if ta != tb { return !ta }
         if a.distance != b.distance { return a.distance < b.distance }
         return rank(a.transform) < rank(b.transform)
     }
@@ -573,6 +617,7 @@ public struct Matcher: Sendable {
         case .crop: 1
         case .mirror: 2
         case .mirrorCrop: 3
+        default: 4 + t.orientation.rawValue * 2 + (t.isCropped ? 1 : 0)
         }
     }
 }

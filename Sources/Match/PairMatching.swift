@@ -84,7 +84,7 @@ extension Matcher {
         for m in queryEvidence?.matches[reference.videoID] ?? [] { add(m) }
         for m in referenceEvidence?.matches[query.videoID] ?? [] {
             add(FrameMatch(queryFrame: m.referenceFrame, queryTime: m.referenceTime, referenceFrame: m.queryFrame,
-                           referenceTime: m.queryTime, distance: m.distance, weight: 1, transform: m.transform))
+                           referenceTime: m.queryTime, distance: m.distance, weight: 1, transform: m.transform.inverse))
         }
         var matches: [FrameMatch] = []
         matches.reserveCapacity(best.count)
@@ -128,7 +128,7 @@ extension MatchSegment {
     public var swapped: MatchSegment {
         var out = MatchSegment(queryVideoID: referenceVideoID, referenceVideoID: queryVideoID,
                                queryStart: referenceStart, queryEnd: referenceEnd, referenceStart: queryStart, referenceEnd: queryEnd,
-                               slope: 1 / slope, matchedFrames: matchedFrames, meanDistance: meanDistance, score: score, transform: transform)
+                               slope: 1 / slope, matchedFrames: matchedFrames, meanDistance: meanDistance, score: score, transform: transform.inverse)
         out.via = via
         return out
     }

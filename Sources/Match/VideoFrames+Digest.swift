@@ -17,6 +17,8 @@ extension VideoFrames {
                 mix(UInt64(bitPattern: Int64(f.index))); mix(f.timestamp.bitPattern); mix(UInt64(bitPattern: Int64(f.quality)))
                 mix(f.hash.w0); mix(f.hash.w1); mix(f.hash.w2); mix(f.hash.w3)
                 mix(f.mirrorHash.w0); mix(f.mirrorHash.w1); mix(f.mirrorHash.w2); mix(f.mirrorHash.w3)
+                // Turned hashes only where the scan made them (older digests stay as they were).
+                if let d = f.dihedral { for x in d.hashes { mix(x.w0); mix(x.w1); mix(x.w2); mix(x.w3) } }
             }
         }
         mix(frames); mix(regionFrames); mix(pictureFrames)

@@ -8,8 +8,9 @@ import KeyprintExport
 
 /// Decodes a file and fingerprints every sampled frame: the decode → hash half of the pipeline.
 public enum VideoHasher {
-    /// Hashes `path`, calling `body` for each sampled frame in order. Returns the media facts
-    /// and the number of frames decoded.
+    /// Hashes `path`, calling `body` for each sampled frame in order (whole-frame and mirror
+    /// hashes, as `keyprint hash` prints them; no dihedral hashes). Returns the media facts and
+    /// the number of frames decoded.
     @discardableResult
     public static func hash(path: String, options: DecodeOptions, _ body: (FrameHash) throws -> Void) throws -> (info: MediaInfo, decodedFrames: Int) {
         let reader = try VideoReader(path: path, options: options)
@@ -59,7 +60,8 @@ public enum VideoHasher {
             if firstFrameSize == nil { firstFrameSize = (frame.width, frame.height) }
             let result = hasher.hash(frame)
             let hash = FrameHash(index: frame.index, timestamp: frame.timestamp, quality: result.quality,
-                                 hash: result.hash, mirrorHash: result.exactMirrorHash ?? result.hash(.flipX))
+                                 hash: result.hash, mirrorHash: result.exactMirrorHash ?? result.hash(.flipX),
+                                 dihedral: result.dihedralHashes)
             try body(hash)
             frames.append(hash)
             guard regions else { return }

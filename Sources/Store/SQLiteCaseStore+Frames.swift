@@ -31,6 +31,7 @@ extension SQLiteCaseStore {
         for frame in hashes {
             try insert.execute(arguments: [fileID, frame.index, frame.timestamp, frame.quality, Data(frame.hash.bytes), Data(frame.mirrorHash.bytes)])
         }
+        try replaceDihedralRows(db, of: table, fileID: fileID, with: hashes)
     }
 
     public func frames(collection: String) async throws -> [StoredFrame] {

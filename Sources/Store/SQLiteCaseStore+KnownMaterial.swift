@@ -44,6 +44,7 @@ extension SQLiteCaseStore: KnownMaterialStore {
                         id = db.lastInsertedRowID
                     }
                     try db.execute(sql: "DELETE FROM frames WHERE file_id = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM dihedral_frames WHERE file_id = ?", arguments: [id])
                     try Self.insertFrames(db, fileID: id, item.frames)
                     let path = item.root.hasSuffix("/") ? item.root + item.relativePath : item.root + "/" + item.relativePath
                     try Self.appendAudit(db, scanID: nil, event: AuditEvent.hashesImported, fileID: id,

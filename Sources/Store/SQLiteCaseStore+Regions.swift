@@ -86,6 +86,7 @@ extension SQLiteCaseStore {
                                      quality: try row.decode(atIndex: 3), hash: try hash(4, "hash"), mirrorHash: try hash(5, "mirror_hash")))
         }
         if !current.isEmpty { out[currentID] = current }
+        try attachDihedral(db, of: table, to: &out)
         return out
     }
 

@@ -360,6 +360,10 @@ public final class SQLiteCaseStore: CaseStore {
             // ignore list: frames near its hashes never vote, `import vpdq --role ignore`).
             try db.execute(sql: "ALTER TABLE files ADD COLUMN import_role TEXT")
         }
+        migrator.registerMigration("v13-dihedral-hashes") { db in
+            // Turned and mirrored-and-turned hashes of frames, regions and pictures (issue 13).
+            try db.execute(sql: Self.dihedralMigration)
+        }
         return migrator
     }
 }

@@ -71,6 +71,10 @@ public struct ReportDocument: Sendable {
         case mirror = "mirror"
         case mirrorRegion = "mirror, region"
         case mirrorPicture = "mirror, picture"
+        /// The query's hash with the segment's turn undone (`FrameHash.probe(undoing:)`).
+        case turned = "turned"
+        case turnedRegion = "turned, region"
+        case turnedPicture = "turned, picture"
     }
 
     /// One matched frame pair of a segment: a query frame and the reference frame at the

@@ -194,6 +194,11 @@ public enum ReportHTML {
         case .mirror: return "mirror (one file is the other flipped left to right)"
         case .crop: return "crop (a region of one file, such as the webcam pane or the picture inside letterbox bars, matches)"
         case .mirrorCrop: return "mirror and crop"
+        default:
+            let o = t.orientation
+            let turn = "turned \(o.quarterTurns * 90)° clockwise"
+            let what = o.mirrored ? "one file is the other mirrored left to right, then \(turn)" : "one file is the other \(turn)"
+            return "\(o.word) (\(what)\(t.isCropped ? ", and a region of it matches" : ""))"
         }
     }
 

@@ -27,7 +27,7 @@ enum FramePairPicker {
             for r in neighbours {
                 let (distance, kind) = closest(query: q, queryRegion: queryRegions[q.timestamp], queryPicture: queryPictures[q.timestamp],
                                                reference: r, referenceRegion: referenceRegions[r.timestamp],
-                                               referencePicture: referencePictures[r.timestamp])
+                                               referencePicture: referencePictures[r.timestamp], turn: segment.transform.orientation)
                 if best == nil || distance < best!.distance { best = (distance, kind, r) }
             }
             guard let best else { continue }
@@ -54,7 +54,8 @@ enum FramePairPicker {
 
     /// The smallest distance among the two frames' hashes, and which hashes gave it.
     static func closest(query q: FrameHash, queryRegion: FrameHash?, queryPicture: FrameHash?,
-                        reference r: FrameHash, referenceRegion: FrameHash?, referencePicture: FrameHash?) -> (Int, ReportDocument.HashKind) {
+                        reference r: FrameHash, referenceRegion: FrameHash?, referencePicture: FrameHash?,
+                        turn: Orientation = .none) -> (Int, ReportDocument.HashKind) {
         enum Side { case whole, region, picture }
         let querySides: [(Side, FrameHash)] = [(.whole, q)] + (queryRegion.map { [(.region, $0)] } ?? []) + (queryPicture.map { [(.picture, $0)] } ?? [])
         let referenceSides: [(Side, FrameHash)] = [(.whole, r)] + (referenceRegion.map { [(.region, $0)] } ?? []) + (referencePicture.map { [(.picture, $0)] } ?? [])
@@ -74,6 +75,12 @@ enum FramePairPicker {
                     case (.picture, true): kind = .mirrorPicture
                     }
                     // Plain before mirrored and whole before cropped on a tie: the simplest explanation.
+                    if d < best.0 { best = (d, kind) }
+                }
+                // A turned segment: the query's hash with the turn undone (after the unturned ones).
+                if turn.isRotated, let p = qh.probe(undoing: turn) {
+                    let d = p.distance(to: rh.hash)
+                    let kind: ReportDocument.HashKind = side == .whole ? .turned : (side == .region ? .turnedRegion : .turnedPicture)
                     if d < best.0 { best = (d, kind) }
                 }
             }

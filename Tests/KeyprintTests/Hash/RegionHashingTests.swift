@@ -56,7 +56,7 @@ import Testing
     static func wholeHash(_ frame: LumaFrame) -> FrameHash {
         let r = PDQHasher(exactMirror: true).hash(frame)
         return FrameHash(index: frame.index, timestamp: frame.timestamp, quality: r.quality, hash: r.hash,
-                         mirrorHash: r.exactMirrorHash ?? r.hash(.flipX))
+                         mirrorHash: r.exactMirrorHash ?? r.hash(.flipX), dihedral: r.dihedralHashes)
     }
 
     /// The hash of one frame's crop computed directly from the decoded luma, as the library

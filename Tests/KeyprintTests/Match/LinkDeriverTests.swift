@@ -32,6 +32,24 @@ import Testing
         #expect(s.transform == .crop)  // mirrored twice is plain; a crop on either side stays
     }
 
+    @Test func turnsComposeInEitherDirection() async throws {
+        // A shows B turned 90° clockwise, C shows B turned 180°: A shows C turned 270°, whether
+        // the A–B segment is stored from A's side (rot90) or from B's (rot270).
+        let cb = segment(3, 2, q0: 0, q1: 12, r0: 0, r1: 12, transform: .rot180)
+        for ab in [segment(1, 2, q0: 0, q1: 12, r0: 0, r1: 12, transform: .rot90),
+                   segment(2, 1, q0: 0, q1: 12, r0: 0, r1: 12, transform: .rot270)] {
+            let s = try #require(LinkDeriver().derive(from: [ab, cb]).first)
+            #expect(s.queryVideoID == 1 && s.referenceVideoID == 3)
+            #expect(s.transform == .rot270, "\(ab.transform): derived \(s.transform)")
+        }
+        // A mirrored copy of B and a copy of B turned 90°: A is C turned back 90°, then mirrored.
+        let mirrored = segment(1, 2, q0: 0, q1: 12, r0: 0, r1: 12, transform: .mirror)
+        let turned = segment(3, 2, q0: 0, q1: 12, r0: 0, r1: 12, transform: .rot90)
+        let s = try #require(LinkDeriver().derive(from: [mirrored, turned]).first)
+        #expect(s.transform.orientation == Orientation.mirror.after(Orientation.rot90.inverse))
+        #expect(s.transform == .mirrorRot90)  // mirror · turn −90° = turn +90° · mirror
+    }
+
     @Test func speedsCompose() async throws {
         // A plays B at 1.25× (B = 1.25 × A), C is B delayed by 5 s: C = 1.25 × A + 5.
         let ab = segment(1, 2, q0: 0, q1: 8, r0: 0, r1: 10, slope: 1.25)

@@ -225,7 +225,7 @@ import Testing
         ])
 
         let store = try SQLiteCaseStore(path: path, create: false)
-        #expect(try await store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames", "v7-file-warnings", "v8-failure-retry", "v9-match-reuse", "v10-imported-hashes", "v11-hash-sets", "v12-ignore-lists"])
+        #expect(try await store.appliedMigrations() == ["v1-initial", "v2-regions", "v3-matches", "v4-shot-regions", "v5-derived-links", "v6-picture-frames", "v7-file-warnings", "v8-failure-retry", "v9-match-reuse", "v10-imported-hashes", "v11-hash-sets", "v12-ignore-lists", "v13-dihedral-hashes"])
         #expect(try await store.frames(fileID: 1).map(\.frameHash) == [frame])
         #expect(try await store.regions(fileID: 1).isEmpty)
         #expect(try await store.videoFrames(collection: "old") == [VideoFrames(videoID: 1, frames: [frame])])
