@@ -100,10 +100,7 @@ extension Keyprint {
                     let iso = ISO8601DateFormatter()
                     try Terminal.out("Workers (times on the server's clock):")
                     for worker in workers {
-                        let how = worker.endedAt.map { "stopped \(iso.string(from: $0))" } ?? "running, or died (its leases expire)"
-                        let holds = worker.holding.isEmpty ? "holds nothing"
-                            : "holds \(worker.holding.prefix(10).map(Terminal.printable).joined(separator: ", "))"
-                                + (worker.holding.count > 10 ? " and \(worker.holding.count - 10) more" : "")
+                        let (how, holds) = Self.workerState(endedAt: worker.endedAt, holding: worker.holding, iso)
                         try Terminal.out("  \(Terminal.printable(worker.id)): scan #\(worker.scanID.map(String.init) ?? "?"), "
                                          + "last heartbeat \(iso.string(from: worker.heartbeatAt)), \(how); \(holds)")
                     }
