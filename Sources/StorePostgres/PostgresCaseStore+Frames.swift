@@ -5,10 +5,19 @@ import PostgresNIO
 
 /// The three tables of frame hashes (whole frames, content regions, pictures inside letterbox
 /// bars), with the same columns. Their names are fixed here, never taken from input.
-enum PostgresFrameTable: String {
+enum PostgresFrameTable: String, CaseIterable {
     case frames
     case regionFrames = "region_frames"
     case pictureFrames = "picture_frames"
+
+    /// The `dihedral_frames.kind` of this table's rows (as in the SQLite schema).
+    var dihedralKind: Int16 {
+        switch self {
+        case .frames: 0
+        case .regionFrames: 1
+        case .pictureFrames: 2
+        }
+    }
 }
 
 extension PostgresCaseStore {
@@ -27,6 +36,26 @@ extension PostgresCaseStore {
         try await c.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(table.rawValue) (file_id, frame_index, timestamp_s, quality, hash, mirror_hash)
             SELECT $1, i, t, q, h, m FROM unnest($2::int8[], $3::float8[], $4::int8[], $5::bytea[], $6::bytea[]) AS u(i, t, q, h, m)
+            """, binds: b), logger: l)
+        try await replaceDihedralRows(c, l, table: table, fileID: fileID, with: hashes)
+    }
+
+    /// Inside a transaction, beside `replaceRows`: a file's dihedral rows of `table` replaced by
+    /// those of `hashes` (frames without dihedral hashes get no row).
+    static func replaceDihedralRows(_ c: PostgresConnection, _ l: Logger, table: PostgresFrameTable, fileID: Int64,
+                                    with hashes: [FrameHash]) async throws {
+        let kind = table.dihedralKind
+        try await c.query("DELETE FROM dihedral_frames WHERE file_id = \(fileID) AND kind = \(kind)", logger: l)
+        let turned = hashes.compactMap { h in h.dihedral.map { (h.index, $0) } }
+        guard !turned.isEmpty else { return }
+        var b = PostgresBindings(capacity: 4)
+        b.append(fileID)
+        b.append(kind)
+        b.append(turned.map(\.0))
+        b.append(turned.map { ByteBuffer(bytes: $0.1.bytes) })
+        try await c.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO dihedral_frames (file_id, kind, frame_index, hashes)
+            SELECT $1, $2, i, h FROM unnest($3::int8[], $4::bytea[]) AS u(i, h)
             """, binds: b), logger: l)
     }
 
@@ -103,6 +132,31 @@ extension PostgresCaseStore {
         guard !done.isEmpty else { return [] }
         let ids = done.map(\.id)
         return try await read { c, l in
+            /// The dihedral rows of `table` merged into `byFile` (frames in frame order) by index.
+            func attachDihedral(_ table: PostgresFrameTable, to byFile: inout [Int64: [FrameHash]]) async throws {
+                guard !byFile.isEmpty else { return }
+                var b = PostgresBindings(capacity: 2)
+                b.append(ids)
+                b.append(table.dihedralKind)
+                let rows = try await c.query(PostgresQuery(unsafeSQL: """
+                    SELECT file_id, frame_index, hashes FROM dihedral_frames
+                    WHERE file_id = ANY($1::int8[]) AND kind = $2 ORDER BY file_id, frame_index
+                    """, binds: b), logger: l)
+                var currentID: Int64 = -1
+                var position = 0
+                for try await row in rows {
+                    let (fileID, index, blob) = try row.decode((Int64, Int, ByteBuffer).self)
+                    guard byFile[fileID] != nil else { continue }
+                    if fileID != currentID { currentID = fileID; position = 0 }
+                    guard let turned = DihedralHashes(bytes: blob.readableBytesView) else {
+                        throw StoreError.corruptRow(table: "dihedral_frames", column: "hashes", reason: "holds \(blob.readableBytes) bytes, not 192")
+                    }
+                    byFile[fileID]!.withUnsafeMutableBufferPointer { frames in
+                        while position < frames.count, frames[position].index < index { position += 1 }
+                        if position < frames.count, frames[position].index == index { frames[position].dihedral = turned }
+                    }
+                }
+            }
             func all(_ table: PostgresFrameTable) async throws -> [Int64: [FrameHash]] {
                 var b = PostgresBindings(capacity: 1)
                 b.append(ids)
@@ -115,6 +169,7 @@ extension PostgresCaseStore {
                     let frame = try Self.storedFrame(row, table: table)
                     out[frame.fileID, default: []].append(frame.frameHash)
                 }
+                try await attachDihedral(table, to: &out)
                 return out
             }
             let frames = try await all(.frames)

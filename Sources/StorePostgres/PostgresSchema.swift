@@ -206,6 +206,20 @@ enum PostgresSchema {
         Migration(name: "pg4-pair-segments", statements: [
             "ALTER TABLE shared_match_segments ADD COLUMN segment_query_file_id BIGINT",
         ]),
+        // The turned and mirrored-and-turned hashes of stored frames (issue 13), as SQLite's
+        // `v13-dihedral-hashes`: one row per (file, hash table, frame index), the six hashes
+        // as one 192-byte value, so that the frame tables' rows stay as they were.
+        Migration(name: "pg5-dihedral-hashes", statements: [
+            """
+            CREATE TABLE dihedral_frames (
+                file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                kind SMALLINT NOT NULL CHECK (kind IN (0, 1, 2)),
+                frame_index BIGINT NOT NULL,
+                hashes BYTEA NOT NULL CHECK (octet_length(hashes) = 192),
+                PRIMARY KEY (file_id, kind, frame_index)
+            )
+            """,
+        ]),
     ]
 
     /// One of the three hash tables (whole frames, region crops, pictures inside letterbox

@@ -38,7 +38,7 @@ import Testing
             // machine a short lease can expire before b's first claim, which is not what is tested.
             #expect(try await store.claimNextQuery(matchID: a.id, worker: "a", leaseSeconds: 600) == ids[0])
             #expect(try await store.claimNextQuery(matchID: a.id, worker: "b", leaseSeconds: 600) == ids[1], "a live lease is skipped")
-            try await store.write { c, l in
+            _ = try await store.write { c, l in
                 try await c.query("UPDATE shared_match_queries SET lease_expires = now() - interval '1 second' WHERE lease_worker = 'a'", logger: l)
             }
             #expect(try await store.claimNextQuery(matchID: a.id, worker: "b", leaseSeconds: 600) == ids[0], "an expired lease is taken over")

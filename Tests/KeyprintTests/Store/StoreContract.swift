@@ -168,20 +168,29 @@ struct StoreContract {
             do { try await store.acquireScanLock().release() } catch { problems.append("no lease after release: \(error)") }
             return problems
         },
-        Check(name: "hashes, regions and shots round-trip through storedHashes") { store in
+        Check(name: "hashes (turned ones too), regions and shots round-trip through storedHashes") { store in
             let (scanID, ids) = try await scanWithFiles(store, count: 1)
             let rect = NormalizedRect(x: 0.25, y: 0.125, width: 0.5, height: 0.5)
+            /// Six turned hashes, distinct per frame and table (`dihedral_frames`).
+            func turned(_ i: Int, salt: UInt64) -> DihedralHashes {
+                DihedralHashes(hashes: (1...6).map { frame(i * 10 + $0, salt: salt).hash })
+            }
             var outcome = done(ids[0], frames: (0..<4).map { frame($0) })
+            outcome.frames[1].dihedral = turned(1, salt: 5)
+            outcome.frames[3].dihedral = turned(3, salt: 5)
             outcome.shots = [ShotRegion(startTime: 0, region: nil), ShotRegion(startTime: 2, region: rect)]
             outcome.regionFrames = (0..<4).map { frame($0, salt: 3) }
+            outcome.regionFrames[3].dihedral = turned(3, salt: 6)
             outcome.pictureFrames = [frame(2, salt: 4)]
+            outcome.pictureFrames[0].dihedral = turned(2, salt: 7)
             outcome.regionDetector = "detector"
             outcome.regionDetectorVersion = 7
             try await store.commit(outcome, scanID: scanID)
             guard let stored = try await store.storedHashes(collection: "c").first else { return ["no stored hashes"] }
             var problems: [String] = []
-            if stored.frames != outcome.frames { problems.append("frames differ") }
-            if stored.regionFrames != outcome.regionFrames { problems.append("region frames differ") }
+            // FrameHash equality includes the turned hashes: a frame with them, one without.
+            if stored.frames != outcome.frames { problems.append("frames differ (turned: \(stored.frames.map { $0.dihedral != nil }))") }
+            if stored.regionFrames != outcome.regionFrames { problems.append("region frames differ (turned: \(stored.regionFrames.map { $0.dihedral != nil }))") }
             if stored.pictureFrames != outcome.pictureFrames { problems.append("picture frames differ") }
             if stored.shots != outcome.shots { problems.append("shots \(stored.shots)") }
             let regions = try await store.regions(fileID: ids[0])

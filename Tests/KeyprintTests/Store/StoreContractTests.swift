@@ -31,7 +31,7 @@ import Testing
     /// Ways to break the contract, one at a time.
     enum Fault: String, CaseIterable, Sendable {
         case commitWithoutTransaction, markPendingAddsRows, recoverRunningEverywhere, matchRunsAccumulate, auditReversed,
-             lockAlwaysGranted, commitIgnoresCancellationShield, staleFramesKept
+             lockAlwaysGranted, commitIgnoresCancellationShield, staleFramesKept, turnedHashesDropped
     }
 
     final class BrokenStore: ForwardingStore, @unchecked Sendable {
@@ -55,6 +55,12 @@ import Testing
                 let fresh = Set(outcome.frames.map(\.index))
                 merged.frames = (old.filter { !fresh.contains($0.index) } + outcome.frames).sorted { $0.index < $1.index }
                 try await base.commit(merged, scanID: scanID)
+            case .turnedHashesDropped:
+                // The frames' rows without their `dihedral_frames` rows.
+                var unturned = outcome
+                for k in unturned.frames.indices { unturned.frames[k].dihedral = nil }
+                for k in unturned.regionFrames.indices { unturned.regionFrames[k].dihedral = nil }
+                try await base.commit(unturned, scanID: scanID)
             default:
                 try await base.commit(outcome, scanID: scanID)
             }
