@@ -14,9 +14,11 @@ import KeyprintModel
 /// shot is hashed with the decided box as it arrives. A shot of fewer than
 /// `detector.minShotFrames` samples has no region (a video without any cut is one shot and is
 /// always detected); a frame of a shot without a region gets its whole-frame hash as region
-/// hash, and a video where no shot has a region gets no region hashes at all. Whenever every
-/// shot fits in the buffer this is exactly `ContentRegionDetector.detectShots` on all
-/// thumbnails followed by cropping each frame to `ShotRegion.region(at:in:)`.
+/// hash, and a video where no shot has a region gets no region hashes at all. A shot's region is
+/// found on thumbnails, then its edges are moved to full-resolution lines by the buffered frames
+/// (`RegionEdgeRefiner`). Whenever every shot fits in the buffer this is exactly
+/// `ContentRegionDetector.detectShots` on all thumbnails, each shot's region refined by its
+/// frames, followed by cropping each frame to `ShotRegion.region(at:in:)`.
 ///
 /// Dense sampling (`isDense`) would leave the buffer spanning about a second, too little motion
 /// to find a pane: the caller then adds only a 1-s subset of its samples (`denseRegionInterval`;
@@ -41,7 +43,7 @@ public struct RegionHashing {
 
     /// Name and version of the detection recorded with a file's regions.
     public static let detectorName = "ContentRegionDetector"
-    public static let detectorVersion = 3
+    public static let detectorVersion = 4
 
     private struct Pending {
         var whole: FrameHash
@@ -121,7 +123,7 @@ public struct RegionHashing {
     }
 
     private mutating func decide(_ found: (region: NormalizedRect?, picture: NormalizedRect?)) {
-        let region = found.region
+        let region = found.region.map { Self.refined($0, pending, thumbnailWidth: thumbnailWidth) }
         decided = true
         self.region = region
         self.picture = region == nil ? nil : found.picture
@@ -135,6 +137,15 @@ public struct RegionHashing {
             regionFrames.append(bufferedHash(p, region))
             if let picture { pictureFrames.append(bufferedHash(p, picture)) }
         }
+    }
+
+    /// `region` with its edges moved to full-resolution lines (`RegionEdgeRefiner`) by the
+    /// buffered frames of the first one's size.
+    private static func refined(_ region: NormalizedRect, _ frames: [Pending], thumbnailWidth: Int) -> NormalizedRect {
+        guard let first = frames.first else { return region }
+        let same = frames.filter { $0.width == first.width && $0.height == first.height }
+        return RegionEdgeRefiner(frameWidth: first.width, thumbnailWidth: thumbnailWidth)
+            .refine(region, width: first.width, height: first.height, frameCount: same.count) { k, o in Float(same[k].luma[o]) / fixedPoint }
     }
 
     /// The hash of a buffered frame's crop to `rect`.

@@ -68,9 +68,21 @@ import Testing
         return wholeHash(crop)
     }
 
-    /// The library recipe with every frame in memory.
+    /// The library recipe with every frame in memory: shots and regions on thumbnails, each
+    /// shot's region refined by all its frames (`RegionEdgeRefiner`, on the fixed-point luma).
     static func reference(_ frames: [LumaFrame]) -> (shots: [ShotRegion], regionFrames: [FrameHash]) {
-        let shots = ContentRegionDetector().detectShots(frames.map { $0.thumbnail(width: 160) })
+        let coarse = ContentRegionDetector().detectShots(frames.map { $0.thumbnail(width: 160) })
+        let ends = coarse.dropFirst().map(\.startTime) + [.infinity]
+        let shots = zip(coarse, ends).map { shot, end -> ShotRegion in
+            let own = frames.filter { $0.timestamp >= shot.startTime - 1e-9 && $0.timestamp < end - 1e-9 }
+            guard let region = shot.region, let first = own.first else { return shot }
+            let same = own.filter { $0.width == first.width && $0.height == first.height }
+            let refined = RegionEdgeRefiner(frameWidth: first.width, thumbnailWidth: 160)
+                .refine(region, width: first.width, height: first.height, frameCount: same.count) { k, o in
+                    RegionHashing.fixed(same[k].pixels[o]) / RegionHashing.fixedPoint
+                }
+            return ShotRegion(startTime: shot.startTime, region: refined)
+        }
         guard shots.contains(where: { $0.region != nil }) else { return ([], []) }
         return (shots, frames.map { f in ShotRegion.region(at: f.timestamp, in: shots).map { directHash(f, $0) } ?? wholeHash(f) })
     }
