@@ -47,13 +47,20 @@ public struct ActiveRegionDetector: Sendable {
     /// a shared opening screen before the call layout or a black start, not count as motion.
     func motionMask(_ frames: [LumaFrame], width w: Int, height h: Int) -> [Bool] {
         let n = frames.count
-        let lo = min(n - 1, Int((trim * Double(n - 1)).rounded())), hi = max(lo, n - 1 - lo)
+        let (lo, hi) = Self.trimmedPositions(count: n, trim: trim)
         var values = [Float](repeating: 0, count: n)
         return (0..<(w * h)).map { i in
             for k in 0..<n { values[k] = frames[k].pixels[i] }
             values.sort()
             return values[hi] - values[lo] > motionThreshold
         }
+    }
+
+    /// Positions, in `count` sorted values, of the `trim` and 1 − `trim` quantiles whose
+    /// difference is a pixel's spread over time.
+    static func trimmedPositions(count n: Int, trim: Double) -> (lo: Int, hi: Int) {
+        let lo = min(n - 1, Int((trim * Double(n - 1)).rounded()))
+        return (lo, max(lo, n - 1 - lo))
     }
 
     /// Erosion then dilation with a 3 × 3 square; pixels outside the frame count as unset.

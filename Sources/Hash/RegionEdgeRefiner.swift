@@ -30,14 +30,18 @@ public struct RegionEdgeRefiner: Sendable {
     /// How far (full-resolution lines) an edge may move: a thumbnail pixel and one line more.
     public var searchRadius: Int
     public var edgeFraction: Float = 0.5
-    public var minInteriorSpread: Float = 16
-    public var trim: Double = 0.2
+    /// The detector's `motionThreshold`.
+    public var minInteriorSpread: Float
+    /// The detector's `trim`.
+    public var trim: Double
 
-    /// A refiner for frames `frameWidth` pixels wide whose region was found on thumbnails
-    /// `thumbnailWidth` pixels wide.
-    public init(frameWidth: Int, thumbnailWidth: Int) {
+    /// A refiner for frames `frameWidth` pixels wide whose region `detector` found on
+    /// thumbnails `thumbnailWidth` pixels wide; spreads are measured as that detector does.
+    public init(frameWidth: Int, thumbnailWidth: Int, detector: ActiveRegionDetector = ActiveRegionDetector()) {
         let scale = Double(frameWidth) / Double(max(1, thumbnailWidth))
         searchRadius = max(1, Int(scale.rounded(.up)) + 1)
+        minInteriorSpread = detector.motionThreshold
+        trim = detector.trim
     }
 
     /// `region` with each edge on the full-resolution line where the moving picture starts.
@@ -51,7 +55,7 @@ public struct RegionEdgeRefiner: Sendable {
         let r = searchRadius
         // Lines are measured away from the corners, where the other sides' edges lie.
         let columns = Self.inner(x0, x1, margin: r), rows = Self.inner(y0, y1, margin: r)
-        let lo = min(n - 1, Int((trim * Double(n - 1)).rounded())), hi = max(lo, n - 1 - lo)
+        let (lo, hi) = ActiveRegionDetector.trimmedPositions(count: n, trim: trim)
         var values = [Float](repeating: 0, count: n)
         /// The median over the line's pixels of their spread over time.
         func spread(_ offsets: [Int]) -> Float {

@@ -123,7 +123,7 @@ public struct RegionHashing {
     }
 
     private mutating func decide(_ found: (region: NormalizedRect?, picture: NormalizedRect?)) {
-        let region = found.region.map { Self.refined($0, pending, thumbnailWidth: thumbnailWidth) }
+        let region = found.region.map { refined($0, pending) }
         decided = true
         self.region = region
         self.picture = region == nil ? nil : found.picture
@@ -141,11 +141,11 @@ public struct RegionHashing {
 
     /// `region` with its edges moved to full-resolution lines (`RegionEdgeRefiner`) by the
     /// buffered frames of the first one's size.
-    private static func refined(_ region: NormalizedRect, _ frames: [Pending], thumbnailWidth: Int) -> NormalizedRect {
+    private func refined(_ region: NormalizedRect, _ frames: [Pending]) -> NormalizedRect {
         guard let first = frames.first else { return region }
         let same = frames.filter { $0.width == first.width && $0.height == first.height }
-        return RegionEdgeRefiner(frameWidth: first.width, thumbnailWidth: thumbnailWidth)
-            .refine(region, width: first.width, height: first.height, frameCount: same.count) { k, o in Float(same[k].luma[o]) / fixedPoint }
+        return RegionEdgeRefiner(frameWidth: first.width, thumbnailWidth: thumbnailWidth, detector: detector.active)
+            .refine(region, width: first.width, height: first.height, frameCount: same.count) { k, o in Float(same[k].luma[o]) / Self.fixedPoint }
     }
 
     /// The hash of a buffered frame's crop to `rect`.

@@ -8,15 +8,6 @@ import KeyprintModel
 /// with the six hashes as one 192-byte blob. A frame without a row (scanned before, or
 /// imported from a hash file) has no dihedral hashes and is looked up unturned only.
 extension SQLiteCaseStore {
-    /// The `kind` column: which frame table a row belongs to.
-    static func dihedralKind(_ table: FrameHashTable) -> Int {
-        switch table {
-        case .frames: 0
-        case .regionFrames: 1
-        case .pictureFrames: 2
-        }
-    }
-
     static let dihedralMigration = """
         CREATE TABLE dihedral_frames (
             file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
@@ -29,7 +20,7 @@ extension SQLiteCaseStore {
 
     /// Inside a write transaction, beside `replaceRows`: replaces a file's dihedral rows of `table`.
     static func replaceDihedralRows(_ db: Database, of table: FrameHashTable, fileID: Int64, with hashes: [FrameHash]) throws {
-        let kind = dihedralKind(table)
+        let kind = table.dihedralKind
         try db.execute(sql: "DELETE FROM dihedral_frames WHERE file_id = ? AND kind = ?", arguments: [fileID, kind])
         guard hashes.contains(where: { $0.dihedral != nil }) else { return }
         let insert = try db.cachedStatement(sql: "INSERT INTO dihedral_frames (file_id, kind, frame_index, hashes) VALUES (?, ?, ?, ?)")
@@ -45,21 +36,16 @@ extension SQLiteCaseStore {
         guard !byFile.isEmpty else { return }
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT file_id, frame_index, hashes FROM dihedral_frames WHERE kind = ? ORDER BY file_id, frame_index
-            """, arguments: [dihedralKind(table)])
-        var currentID: Int64 = -1
-        var position = 0
+            """, arguments: [table.dihedralKind])
+        var merger = DihedralRowMerger()
         while let row = try cursor.next() {
             let fileID: Int64 = try row.decode(atIndex: 0)
             guard byFile[fileID] != nil else { continue }
-            if fileID != currentID { currentID = fileID; position = 0 }
             let index: Int = try row.decode(atIndex: 1)
             let d = try row.withUnsafeData(atIndex: 2) { data in
                 try data.flatMap { DihedralHashes(bytes: $0) }.orCorrupt(table: "dihedral_frames", column: "hashes", "\(data?.count ?? 0) bytes")
             }
-            byFile[fileID]!.withUnsafeMutableBufferPointer { frames in
-                while position < frames.count, frames[position].index < index { position += 1 }
-                if position < frames.count, frames[position].index == index { frames[position].dihedral = d }
-            }
+            merger.attach(d, fileID: fileID, index: index, to: &byFile)
         }
     }
 }

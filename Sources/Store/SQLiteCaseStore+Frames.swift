@@ -5,12 +5,6 @@ import KeyprintModel
 /// The three tables of frame hashes, one row per (file, frame index) with the same columns:
 /// whole frames, content regions, pictures inside letterbox bars. Their names are fixed here,
 /// never taken from input.
-enum FrameHashTable: String {
-    case frames
-    case regionFrames = "region_frames"
-    case pictureFrames = "picture_frames"
-}
-
 extension SQLiteCaseStore {
     public func frames(fileID: Int64) async throws -> [StoredFrame] {
         try await guarded { try await self.pool.read { db in try Self.rows(db, of: .frames, fileID: fileID) } }

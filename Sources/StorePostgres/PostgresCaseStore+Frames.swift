@@ -3,27 +3,10 @@ import KeyprintModel
 import KeyprintStore
 import PostgresNIO
 
-/// The three tables of frame hashes (whole frames, content regions, pictures inside letterbox
-/// bars), with the same columns. Their names are fixed here, never taken from input.
-enum PostgresFrameTable: String, CaseIterable {
-    case frames
-    case regionFrames = "region_frames"
-    case pictureFrames = "picture_frames"
-
-    /// The `dihedral_frames.kind` of this table's rows (as in the SQLite schema).
-    var dihedralKind: Int16 {
-        switch self {
-        case .frames: 0
-        case .regionFrames: 1
-        case .pictureFrames: 2
-        }
-    }
-}
-
 extension PostgresCaseStore {
     /// Inside a transaction: a file's rows of `table` replaced by `hashes`, inserted with one
     /// statement (arrays bound in binary, unnested by the server).
-    static func replaceRows(_ c: PostgresConnection, _ l: Logger, table: PostgresFrameTable, fileID: Int64, with hashes: [FrameHash]) async throws {
+    static func replaceRows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64, with hashes: [FrameHash]) async throws {
         try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table.rawValue) WHERE file_id = $1", binds: binds(fileID)), logger: l)
         guard !hashes.isEmpty else { return }
         var b = PostgresBindings(capacity: 6)
@@ -42,7 +25,7 @@ extension PostgresCaseStore {
 
     /// Inside a transaction, beside `replaceRows`: a file's dihedral rows of `table` replaced by
     /// those of `hashes` (frames without dihedral hashes get no row).
-    static func replaceDihedralRows(_ c: PostgresConnection, _ l: Logger, table: PostgresFrameTable, fileID: Int64,
+    static func replaceDihedralRows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64,
                                     with hashes: [FrameHash]) async throws {
         let kind = table.dihedralKind
         try await c.query("DELETE FROM dihedral_frames WHERE file_id = \(fileID) AND kind = \(kind)", logger: l)
@@ -73,20 +56,20 @@ extension PostgresCaseStore {
         try await read { c, l in try await Self.rows(c, l, table: .regionFrames, fileID: fileID) }
     }
 
-    static func rows(_ c: PostgresConnection, _ l: Logger, table: PostgresFrameTable, fileID: Int64) async throws -> [StoredFrame] {
+    static func rows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64) async throws -> [StoredFrame] {
         try await c.query(PostgresQuery(unsafeSQL: """
             SELECT file_id, frame_index, timestamp_s, quality, hash, mirror_hash FROM \(table.rawValue) WHERE file_id = $1 ORDER BY frame_index
             """, binds: binds(fileID)), logger: l).collect().map { try storedFrame($0, table: table) }
     }
 
     /// A row of (file_id, frame_index, timestamp_s, quality, hash, mirror_hash).
-    static func storedFrame(_ row: PostgresRow, table: PostgresFrameTable) throws -> StoredFrame {
+    static func storedFrame(_ row: PostgresRow, table: FrameHashTable) throws -> StoredFrame {
         let (fileID, index, timestamp, quality, hash, mirror) = try row.decode((Int64, Int, Double, Int, ByteBuffer, ByteBuffer).self)
         return StoredFrame(fileID: fileID, index: index, timestamp: timestamp, quality: quality,
                            hash: try pdq(hash, table: table, column: "hash"), mirrorHash: try pdq(mirror, table: table, column: "mirror_hash"))
     }
 
-    static func pdq(_ buffer: ByteBuffer, table: PostgresFrameTable, column: String) throws -> PDQHash {
+    static func pdq(_ buffer: ByteBuffer, table: FrameHashTable, column: String) throws -> PDQHash {
         guard let hash = PDQHash(bytes: Array(buffer.readableBytesView)) else {
             throw StoreError.corruptRow(table: table.rawValue, column: column, reason: "holds \(buffer.readableBytes) bytes, which does not decode")
         }
@@ -133,7 +116,7 @@ extension PostgresCaseStore {
         let ids = done.map(\.id)
         return try await read { c, l in
             /// The dihedral rows of `table` merged into `byFile` (frames in frame order) by index.
-            func attachDihedral(_ table: PostgresFrameTable, to byFile: inout [Int64: [FrameHash]]) async throws {
+            func attachDihedral(_ table: FrameHashTable, to byFile: inout [Int64: [FrameHash]]) async throws {
                 guard !byFile.isEmpty else { return }
                 var b = PostgresBindings(capacity: 2)
                 b.append(ids)
@@ -142,22 +125,17 @@ extension PostgresCaseStore {
                     SELECT file_id, frame_index, hashes FROM dihedral_frames
                     WHERE file_id = ANY($1::int8[]) AND kind = $2 ORDER BY file_id, frame_index
                     """, binds: b), logger: l)
-                var currentID: Int64 = -1
-                var position = 0
+                var merger = DihedralRowMerger()
                 for try await row in rows {
                     let (fileID, index, blob) = try row.decode((Int64, Int, ByteBuffer).self)
                     guard byFile[fileID] != nil else { continue }
-                    if fileID != currentID { currentID = fileID; position = 0 }
                     guard let turned = DihedralHashes(bytes: blob.readableBytesView) else {
                         throw StoreError.corruptRow(table: "dihedral_frames", column: "hashes", reason: "holds \(blob.readableBytes) bytes, not 192")
                     }
-                    byFile[fileID]!.withUnsafeMutableBufferPointer { frames in
-                        while position < frames.count, frames[position].index < index { position += 1 }
-                        if position < frames.count, frames[position].index == index { frames[position].dihedral = turned }
-                    }
+                    merger.attach(turned, fileID: fileID, index: index, to: &byFile)
                 }
             }
-            func all(_ table: PostgresFrameTable) async throws -> [Int64: [FrameHash]] {
+            func all(_ table: FrameHashTable) async throws -> [Int64: [FrameHash]] {
                 var b = PostgresBindings(capacity: 1)
                 b.append(ids)
                 var out: [Int64: [FrameHash]] = [:]
