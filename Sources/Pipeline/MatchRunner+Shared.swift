@@ -47,6 +47,7 @@ extension MatchRunner {
         var videos = byID
         for r in references where videos[r.videoID] == nil { videos[r.videoID] = r }
         let files = videos, queryFiles = byID
+        let reverse = ReverseEvidence(queries: queries, settings: request.settings)
         if let missing = job.queries.first(where: { byID[$0] == nil }) { throw SharedMatchError.planMismatch(matchID: job.id, fileID: missing) }
 
         // The heartbeat: a third of the lease between beats; a beat that fails is not fatal (the
@@ -71,7 +72,7 @@ extension MatchRunner {
                               let query = byID[id] else { return false }
                         group.addTask {
                             try Task.checkCancellation()
-                            return (id, Self.pairSegments(of: query, matcher: matcher, videos: files, queries: queryFiles))
+                            return (id, Self.pairSegments(of: query, matcher: matcher, videos: files, queries: queryFiles, reverse: reverse))
                         }
                         return true
                     }
@@ -109,18 +110,24 @@ extension MatchRunner {
 
     /// The segments of the pairs that `query` answers for in a divided run: the pairs it forms
     /// with the references its frames matched, aligned from both files' evidence as one process
-    /// aligns them (`Matcher.pairSegments`). A pair of two queries that matched each other is
+    /// aligns them (`Matcher.pairSegments`; a partner that is not a query gives its evidence
+    /// against the queries, `ReverseEvidence`). A pair of two queries that matched each other is
     /// answered by the one with the smaller id, so that every pair is stored once. The partner's
     /// evidence is looked up here again (the worker holding it may be another), which costs one
     /// lookup more per linked partner.
     static func pairSegments(of query: VideoFrames, matcher: Matcher, videos: [Int64: VideoFrames],
-                             queries: [Int64: VideoFrames]) -> [MatchSegment] {
+                             queries: [Int64: VideoFrames], reverse: ReverseEvidence) -> [MatchSegment] {
         let own = matcher.evidence(query: query)
         var segments: [MatchSegment] = []
         for partner in own.matchedReferences {
             guard let other = videos[partner] else { continue }
-            let theirs = queries[partner].map { matcher.evidence(query: $0) }
-            if let theirs, !(theirs.matches[query.videoID] ?? []).isEmpty, partner < query.videoID { continue }
+            let theirs: QueryEvidence
+            if let partnerQuery = queries[partner] {
+                theirs = matcher.evidence(query: partnerQuery)
+                if !(theirs.matches[query.videoID] ?? []).isEmpty, partner < query.videoID { continue }
+            } else {
+                theirs = reverse.evidence(of: other)
+            }
             segments += matcher.pairSegments(query, other, aEvidence: own, bEvidence: theirs)
         }
         return segments

@@ -77,10 +77,13 @@ public enum MatchRunnerError: Error, Sendable, Equatable, CustomStringConvertibl
 /// match each other but both matched a third file over the same stretch get derived segments
 /// (`LinkDeriver`).
 ///
-/// Each unordered file pair is aligned once (`Matcher.pairSegments`): when both files are
-/// queries and references (every-against-every, or overlapping collections), from both files'
-/// frame matches in the pair's canonical orientation, so its segments do not depend on which
-/// file was the query nor on the other files of the case; otherwise from the query's.
+/// Each unordered file pair is aligned once (`Matcher.pairSegments`), from both files' frame
+/// matches in the pair's canonical orientation, so its segments do not depend on which file
+/// was the query nor on the other files of the case: when both files are queries and
+/// references (every-against-every, or overlapping collections), from both lookups; when the
+/// other file is a reference only (two collections), from the query's lookup and the
+/// reference's lookup against the queries (`ReverseEvidence`), so that swapping `--query` and
+/// `--reference` gives the same segments.
 public struct MatchRunner: Sendable {
     public let store: any CaseStore
 
@@ -125,6 +128,8 @@ public struct MatchRunner: Sendable {
         // Incremental: queries of the previous run of this comparison that keep their segments.
         var reused: [Int64: MatchedFile] = [:]
         var reusedRun: Int64?
+        // Queries of the previous run that changed or are gone: the references they touched.
+        var goneOrChangedTouches = Set<Int64>()
         let reuseStore = store as? any MatchReuseStore
         if request.reuse, let reuseStore,
            let previous = try await store.matchRuns().last(where: { $0.queryCollection == request.queryCollection && $0.referenceCollection == request.referenceCollection }),
@@ -142,6 +147,10 @@ public struct MatchRunner: Sendable {
                 reused[q.videoID] = before[q.videoID]
             }
             reusedRun = previous.id
+            let current = Set(queries.map(\.videoID))
+            for old in state.files where old.isQuery && (!current.contains(old.fileID) || old.digest != digests[old.fileID]) {
+                goneOrChangedTouches.formUnion(old.touched)
+            }
         }
 
         // Queries looked up again: those whose results cannot be reused, then the queries that
@@ -175,6 +184,13 @@ public struct MatchRunner: Sendable {
         var partners = Set<Int64>()
         for id in redone { partners.formUnion(evidence[id]?.touched ?? []) }
         for (id, old) in reused where old.touched.contains(where: redone.contains) { partners.insert(id) }
+        // References that are not queries (two collections): their evidence is a lookup against
+        // the queries (`ReverseEvidence`), so a pair with one whose set of touching queries may
+        // have changed (a redone query touches it, a changed or removed one did) is aligned again.
+        let queryIDs = Set(queries.map(\.videoID))
+        var reverseDirty = goneOrChangedTouches.filter { !queryIDs.contains($0) }
+        for id in redone { reverseDirty.formUnion((evidence[id]?.touched ?? []).filter { !queryIDs.contains($0) }) }
+        for (id, old) in reused where old.touched.contains(where: reverseDirty.contains) { partners.insert(id) }
         partners = partners.filter { reused[$0] != nil }
         try await lookUp(queries.indices.filter { partners.contains(queries[$0].videoID) }, counted: false)
 
@@ -184,16 +200,27 @@ public struct MatchRunner: Sendable {
         for v in queries + references where videos[v.videoID] == nil { videos[v.videoID] = v }
         var aligned = Set<[Int64]>()
         for (id, found) in evidence {
-            for r in found.matchedReferences where redone.contains(id) || redone.contains(r) { aligned.insert([min(id, r), max(id, r)]) }
+            for r in found.matchedReferences where redone.contains(id) || redone.contains(r) || reverseDirty.contains(r) {
+                aligned.insert([min(id, r), max(id, r)])
+            }
+        }
+        let reverse = ReverseEvidence(queries: queries, settings: request.settings)
+        var reverseEvidence: [Int64: QueryEvidence] = [:]
+        for id in Set(aligned.joined()) where !queryIDs.contains(id) {
+            if let v = videos[id] { reverseEvidence[id] = reverse.evidence(of: v) }
         }
         var direct: [MatchSegment] = []
         for pair in aligned.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
             guard let a = videos[pair[0]], let b = videos[pair[1]] else { continue }
-            direct += matcher.pairSegments(a, b, aEvidence: evidence[pair[0]], bEvidence: evidence[pair[1]])
+            direct += matcher.pairSegments(a, b, aEvidence: evidence[pair[0]] ?? reverseEvidence[pair[0]],
+                                           bEvidence: evidence[pair[1]] ?? reverseEvidence[pair[1]])
         }
         for q in queries {
             guard let old = reused[q.videoID] else { continue }
-            direct += old.segments.filter { !redone.contains($0.referenceVideoID) }
+            direct += old.segments.filter { s in
+                let other = s.queryVideoID == q.videoID ? s.referenceVideoID : s.queryVideoID
+                return !redone.contains(other) && !reverseDirty.contains(other)
+            }
         }
         let kept = Self.assemble(direct, request)
         var recorded = MatchRunSettings(request.settings)
@@ -202,10 +229,11 @@ public struct MatchRunner: Sendable {
                            settings: recorded, commandLine: request.commandLine,
                            startedAt: started, endedAt: Date())
         if let reuseStore {
-            let queryIDs = Set(queries.map(\.videoID)), referenceIDs = Set(references.map(\.videoID))
+            let referenceIDs = Set(references.map(\.videoID))
             var files: [MatchedFile] = []
             var segmentsOf: [Int64: [MatchSegment]] = [:]
-            for s in direct { segmentsOf[s.queryVideoID, default: []].append(s) }
+            // A pair's segments go with its query side (the canonical one when both are queries).
+            for s in direct { segmentsOf[queryIDs.contains(s.queryVideoID) ? s.queryVideoID : s.referenceVideoID, default: []].append(s) }
             for q in queries {
                 files.append(MatchedFile(fileID: q.videoID, digest: digests[q.videoID] ?? 0, isQuery: true, isReference: referenceIDs.contains(q.videoID),
                                          touched: evidence[q.videoID]?.touched ?? reused[q.videoID]?.touched ?? [],

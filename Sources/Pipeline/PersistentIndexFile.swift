@@ -13,7 +13,9 @@ import Darwin
 /// leaves the old file or the new one, never a mix, and at worst a stale temporary file that
 /// the next write removes.
 enum PersistentIndexFile {
-    static let magic: UInt64 = 0x4B50_5F49_4E44_5801   // "KP_INDX" + format 1
+    /// Format 2: each frame carries its turned hashes (format 1 had none: turned copies read from
+    /// it were matched unturned); a file of another format is rebuilt.
+    static let magic: UInt64 = 0x4B50_5F49_4E44_5802   // "KP_INDX" + format 2
     static let byteOrderMark: UInt64 = 0x0102_0304_0506_0708
 
     struct Checksum {

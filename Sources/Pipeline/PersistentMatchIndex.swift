@@ -110,7 +110,17 @@ struct PersistentMatchIndex {
                 let index = try reader.nextInt(), time = try reader.nextDouble(), quality = try reader.nextInt()
                 let h = PDQHash(w0: try reader.next(), w1: try reader.next(), w2: try reader.next(), w3: try reader.next())
                 let m = PDQHash(w0: try reader.next(), w1: try reader.next(), w2: try reader.next(), w3: try reader.next())
-                out.append(FrameHash(index: index, timestamp: time, quality: quality, hash: h, mirrorHash: m))
+                var dihedral: DihedralHashes?
+                switch try reader.next() {
+                case 0: break
+                case 1:
+                    var turned: [PDQHash] = []
+                    turned.reserveCapacity(6)
+                    for _ in 0..<6 { turned.append(PDQHash(w0: try reader.next(), w1: try reader.next(), w2: try reader.next(), w3: try reader.next())) }
+                    dihedral = DihedralHashes(hashes: turned)
+                default: throw PersistentIndexFile.Problem.damaged("turned-hash flag")
+                }
+                out.append(FrameHash(index: index, timestamp: time, quality: quality, hash: h, mirrorHash: m, dihedral: dihedral))
             }
             return out
         }
@@ -118,7 +128,7 @@ struct PersistentMatchIndex {
             let id = Int64(try reader.nextInt()), stamp = try reader.next()
             let nFrames = try reader.nextCount(perWord: 1), nRegions = try reader.nextCount(), nPictures = try reader.nextCount()
             let nShots = try reader.nextCount()
-            guard (nFrames + nRegions + nPictures) * 11 + nShots * 6 <= reader.remaining else { throw PersistentIndexFile.Problem.damaged("file \(id)") }
+            guard (nFrames + nRegions + nPictures) * 12 + nShots * 6 <= reader.remaining else { throw PersistentIndexFile.Problem.damaged("file \(id)") }
             let whole = try frames(nFrames), regions = try frames(nRegions), pictures = try frames(nPictures)
             var shots: [ShotRegion] = []
             shots.reserveCapacity(nShots)
@@ -156,6 +166,12 @@ struct PersistentMatchIndex {
                 try w.put(f.index); try w.put(f.timestamp); try w.put(f.quality)
                 try w.put(f.hash.w0); try w.put(f.hash.w1); try w.put(f.hash.w2); try w.put(f.hash.w3)
                 try w.put(f.mirrorHash.w0); try w.put(f.mirrorHash.w1); try w.put(f.mirrorHash.w2); try w.put(f.mirrorHash.w3)
+                if let d = f.dihedral {
+                    try w.put(UInt64(1))
+                    for t in d.hashes { try w.put(t.w0); try w.put(t.w1); try w.put(t.w2); try w.put(t.w3) }
+                } else {
+                    try w.put(UInt64(0))
+                }
             }
         }
         for h in hashes {

@@ -119,6 +119,33 @@ import Glibc
         #expect(fifth.report.filesFromIndex == 65 && fifth.report.seedsFromIndex && fifth.segments == after)
     }
 
+    /// A turned copy is linked from the index file as from the store: the file keeps each
+    /// frame's turned hashes (format 1 dropped them, and the second run lost the link).
+    @Test func turnedHashesAreKeptInTheIndexFile() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/case.sqlite"
+        let store = try SQLiteCaseStore(path: path, mode: .create)
+        var rng = SplitMix64(seed: 31)
+        func random() -> PDQHash { PDQHash(w0: rng.next(), w1: rng.next(), w2: rng.next(), w3: rng.next()) }
+        let original = (0..<40).map { i in FrameHash(index: i, timestamp: Double(i), quality: 90, hash: random(), mirrorHash: random()) }
+        // The copy's picture turned a quarter: its hash turned back by 90° is the original's, a few bits off.
+        let turned = original.map { f in
+            var six = (0..<6).map { _ in random() }
+            six[DihedralHashes.slot(.rot90)!] = f.hash.flippingRandomBits(3, using: &rng)
+            return FrameHash(index: f.index, timestamp: f.timestamp, quality: 90, hash: random(), mirrorHash: random(),
+                             dihedral: DihedralHashes(hashes: six))
+        }
+        try await Self.commit([original, turned], startingAt: 0, to: store)
+        let expected = try await Self.reference(store)
+        #expect(expected.count == 1 && expected.allSatisfy { $0.contains("rot") }, "\(expected)")
+        let first = try await Self.run(store)
+        #expect(first.segments == expected && first.report.written)
+        let second = try await Self.run(store)
+        #expect(second.report.filesFromIndex == 2 && second.report.filesFromStore == 0)
+        #expect(second.segments == expected)
+    }
+
     @Test func damagedTornOrForeignFilesAreDetectedAndRebuilt() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
