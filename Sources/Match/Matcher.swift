@@ -44,11 +44,10 @@ public struct Matcher: Sendable {
         var hashes: [PDQHash] = []
         var entryStart: [Int] = [], pictureStart: [Int] = [], regionStart: [Int] = [], picturePositions: [[UInt32]] = []
         hashes.reserveCapacity(references.reduce(0) { $0 + $1.frames.count })
-        let wholeOfRegionVideos = settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
         for ref in references {
             entryStart.append(hashes.count)
             var positions: [UInt32] = []
-            if !ref.hasRegions || wholeOfRegionVideos {
+            if settings.matchesWholeFrames(of: ref) {
                 for fh in ref.frames { hashes.append(fh.hash) }
                 pictureStart.append(hashes.count)
                 // The picture inside letterbox bars counts as a whole frame of its frame.
@@ -79,7 +78,7 @@ public struct Matcher: Sendable {
             for id in pictureStart[v]..<regionStart[v] { indexed[id] = true }
             for id in regionStart[v]..<entryStart[v + 1] {
                 let f = id - regionStart[v]
-                if ref.regionFrames[f].quality >= settings.minQuality && ref.ownsRegion(f) { indexed[id] = true }
+                if ref.regionFrames[f].quality >= settings.minQuality && !ref.isBorrowedRegion(f) { indexed[id] = true }
             }
         }
         let indexedCount = indexed.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -127,45 +126,45 @@ public struct Matcher: Sendable {
         return lo
     }
 
-    /// Entry `id` of reference `v`: its frame position and whether it is a region hash (one that
-    /// differs from its frame's whole-frame hash); nil when it is not indexed.
+    /// Entry `id` of reference `v`: its frame position and which of the frame's hashes it is;
+    /// nil when it is not indexed (below `minQuality`, a borrowed region hash).
     @inline(__always)
-    private func entry(_ id: Int, of v: Int) -> (frame: Int, isRegion: Bool)? {
+    private func entry(_ id: Int, of v: Int) -> ReferenceEntry? {
         let ref = references[v]
         if id < pictureStart[v] {
             let f = id - entryStart[v]
-            return ref.frames[f].quality >= settings.minQuality ? (f, false) : nil
+            return ref.frames[f].quality >= settings.minQuality ? ReferenceEntry(frame: f, kind: .wholeFrame) : nil
         }
-        if id < regionStart[v] { return (Int(picturePositions[v][id - pictureStart[v]]), false) }
+        if id < regionStart[v] { return ReferenceEntry(frame: Int(picturePositions[v][id - pictureStart[v]]), kind: .picture) }
         let f = id - regionStart[v]
-        guard ref.regionFrames[f].quality >= settings.minQuality, ref.ownsRegion(f) else { return nil }
-        return (f, ref.regionFrames[f].hash != ref.frames[f].hash)
+        guard ref.regionFrames[f].quality >= settings.minQuality, !ref.isBorrowedRegion(f) else { return nil }
+        return ReferenceEntry(frame: f, kind: FrameHashKind(regionOf: ref, frame: f))
     }
 
-    /// The hashes query frame `qf` is looked up with: (hash, orientation it undoes, cropped).
-    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [(PDQHash, Orientation, Bool)] {
-        let hasRegions = query.hasRegions
-        let useWhole = !hasRegions || settings.matchWholeFramesOfRegionVideos || settings.regionCheckedWholeFrames
+    /// The hashes query frame `qf` is looked up with, in this order: its whole frame and the
+    /// picture inside its bars (each as stored, then mirrored), its own region hash (likewise),
+    /// then the turned probes of each (issue 13).
+    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [Probe] {
+        let useWhole = settings.matchesWholeFrames(of: query)
         let frame = query.frames[qf]
-        var probes: [(PDQHash, Orientation, Bool)] = []
-        if useWhole, frame.quality >= settings.minQuality {
-            probes += [(frame.hash, .none, false), (frame.mirrorHash, .mirror, false)]
+        var probes: [Probe] = []
+        func plain(_ f: FrameHash, _ kind: FrameHashKind) {
+            probes.append(Probe(hash: f.hash, kind: kind, orientation: .none))
+            probes.append(Probe(hash: f.mirrorHash, kind: kind, orientation: .mirror))
         }
-        if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality {
-            probes += [(picture.hash, .none, false), (picture.mirrorHash, .mirror, false)]
-        }
+        let usableWhole = useWhole && frame.quality >= settings.minQuality
+        let usablePicture = useWhole ? pictures[qf].flatMap { $0.quality >= settings.minQuality ? $0 : nil } : nil
         // A borrowed region hash is looked up with its lender only; it still serves the region check.
-        let ownRegion = hasRegions && query.ownsRegion(qf) && query.regionFrames[qf].quality >= settings.minQuality
-        if ownRegion {
-            let isCrop = query.regionFrames[qf].hash != frame.hash
-            probes.append((query.regionFrames[qf].hash, .none, isCrop))
-            probes.append((query.regionFrames[qf].mirrorHash, .mirror, isCrop))
-        }
-        // The turned probes (issue 13), after the unturned ones.
+        let ownRegion = query.hasRegions && !query.isBorrowedRegion(qf) && query.regionFrames[qf].quality >= settings.minQuality
+        let regionKind = ownRegion ? FrameHashKind(regionOf: query, frame: qf) : .region
+        if usableWhole { plain(frame, .wholeFrame) }
+        if let picture = usablePicture { plain(picture, .picture) }
+        if ownRegion { plain(query.regionFrames[qf], regionKind) }
+        // The turned probes, after the unturned ones.
         if settings.turnedProbes {
-            if useWhole, frame.quality >= settings.minQuality { probes += turnedProbes(frame, cropped: false) }
-            if useWhole, let picture = pictures[qf], picture.quality >= settings.minQuality { probes += turnedProbes(picture, cropped: false) }
-            if ownRegion { probes += turnedProbes(query.regionFrames[qf], cropped: query.regionFrames[qf].hash != frame.hash) }
+            if usableWhole { probes += turnedProbes(frame, kind: .wholeFrame) }
+            if let picture = usablePicture { probes += turnedProbes(picture, kind: .picture) }
+            if ownRegion { probes += turnedProbes(query.regionFrames[qf], kind: regionKind) }
         }
         return probes
     }
@@ -175,13 +174,13 @@ public struct Matcher: Sendable {
     /// (the turned hash within `thresholdBits` of the frame's own or mirror hash: a symmetric or
     /// nearly flat picture) is left out: the unturned lookup already finds what it would, and a
     /// match through it says nothing about a turn.
-    private func turnedProbes(_ f: FrameHash, cropped: Bool) -> [(PDQHash, Orientation, Bool)] {
+    private func turnedProbes(_ f: FrameHash, kind: FrameHashKind) -> [Probe] {
         guard f.dihedral != nil else { return [] }
-        var out: [(PDQHash, Orientation, Bool)] = []
+        var out: [Probe] = []
         for o in DihedralHashes.stored {
             guard let h = f.probe(undoing: o),
                   h.distance(to: f.hash) > settings.thresholdBits, h.distance(to: f.mirrorHash) > settings.thresholdBits else { continue }
-            out.append((h, o, cropped))
+            out.append(Probe(hash: h, kind: kind, orientation: o))
         }
         return out
     }
@@ -212,10 +211,10 @@ public struct Matcher: Sendable {
         return queries.map { query in
             let pictures = query.picturesByPosition()
             for qf in query.frames.indices {
-                for (hash, _, _) in lookupProbes(query, qf, pictures: pictures) {
+                for probe in lookupProbes(query, qf, pictures: pictures) {
                     var hit = false
-                    index.forEachCandidate(of: hash) { i in
-                        if !hit, owner[Int(i)] != query.videoID, small[Int(i)].distance(to: hash) <= settings.thresholdBits { hit = true }
+                    index.forEachCandidate(of: probe.hash) { i in
+                        if !hit, owner[Int(i)] != query.videoID, small[Int(i)].distance(to: probe.hash) <= settings.thresholdBits { hit = true }
                     }
                     if hit { return true }
                 }
@@ -243,26 +242,26 @@ public struct Matcher: Sendable {
     func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>], seeded: Set<Int>) {
         var failedChecks: [Int: Set<Int>] = [:]
         let radius = settings.thresholdBits
-        let hasRegions = query.hasRegions
-        let checkWhole = !settings.matchWholeFramesOfRegionVideos && hasRegions
+        let checkWhole = settings.contentIsRegion(of: query)
         var byReference: [Int: [FrameMatch]] = [:]
         let pictures = query.picturesByPosition()
         // Best (distance, transform) per reference frame for the current query frame.
         var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        func probes(_ qf: Int) -> [(PDQHash, Orientation, Bool)] { lookupProbes(query, qf, pictures: pictures) }
+        func probes(_ qf: Int) -> [Probe] { lookupProbes(query, qf, pictures: pictures) }
         /// One index entry within the radius of query frame `qf`'s probe.
-        func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, orientation: Orientation, cropped: Bool) {
+        func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, _ probe: Probe) {
             let frame = query.frames[qf]
-            guard references[v].videoID != query.videoID, let (rf, entryIsRegion) = entry(id, of: v) else { return }
+            guard references[v].videoID != query.videoID, let entry = self.entry(id, of: v) else { return }
+            let rf = entry.frame
             // Whole frame ↔ whole frame of two region videos: only where their content
             // regions agree too (shared chrome around different panes does not).
             let ref = references[v]
-            if checkWhole, !cropped, !entryIsRegion, ref.hasRegions,
-               query.regionFrames[qf].hash != frame.hash, ref.regionFrames[rf].hash != ref.frames[rf].hash,
+            if checkWhole, !probe.kind.isCrop, !entry.kind.isCrop, ref.hasRegions,
+               query.regionIsCrop(qf), ref.regionIsCrop(rf),
                !differentRegionsExempt(distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
                 let q = query.regionFrames[qf], r = ref.regionFrames[rf]
                 // A turned whole frame: its region turned the same way must agree.
-                let d = orientation.isRotated ? (q.probe(undoing: orientation)?.distance(to: r.hash) ?? .max)
+                let d = probe.isTurned ? (q.probe(undoing: probe.orientation)?.distance(to: r.hash) ?? .max)
                     : min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
                 let agree = q.quality >= settings.minQuality && r.quality >= settings.minQuality
                     && d <= max(settings.thresholdBits, settings.extendThresholdBits)
@@ -272,9 +271,9 @@ public struct Matcher: Sendable {
                 }
             }
             let key = v << 32 | rf
-            // A crop when exactly one side is a region hash: both sides' content
+            // A crop when exactly one side is a crop: both sides' content
             // regions matching is the same picture, not a crop.
-            let transform = MatchTransform(orientation: orientation, cropped: cropped != entryIsRegion)
+            let transform = MatchTransform(orientation: probe.orientation, cropped: probe.kind.isCrop != entry.kind.isCrop)
             if let current = best[key], !Self.better((distance, transform), than: current) { return }
             best[key] = (distance, transform)
         }
@@ -289,10 +288,10 @@ public struct Matcher: Sendable {
             for qf in query.frames.indices {
                 var reached = Set<Int>()
                 for (p, probe) in frameProbes[qf].enumerated() {
-                    seeds.forEachCandidate(of: probe.0) { id in
+                    seeds.forEachCandidate(of: probe.hash) { id in
                         let v = video(of: Int(id))
                         guard references[v].videoID != query.videoID else { return }
-                        let d = hashes[Int(id)].distance(to: probe.0)
+                        let d = hashes[Int(id)].distance(to: probe.hash)
                         guard d <= radius else { return }
                         reached.insert(v)
                         seedsOf[qf, default: []].append((p, Int(id), d))
@@ -311,9 +310,9 @@ public struct Matcher: Sendable {
             best.removeAll(keepingCapacity: true)
             let probes = frameProbes[qf]
             if let index {
-                for (hash, orientation, cropped) in probes {
-                    index.forEachNeighbor(of: hash, radius: radius) { n in
-                        consider(qf, Int(n.id), of: video(of: Int(n.id)), n.distance, orientation: orientation, cropped: cropped)
+                for probe in probes {
+                    index.forEachNeighbor(of: probe.hash, radius: radius) { n in
+                        consider(qf, Int(n.id), of: video(of: Int(n.id)), n.distance, probe)
                     }
                 }
             } else if !probes.isEmpty {
@@ -321,15 +320,15 @@ public struct Matcher: Sendable {
                 hashes.withUnsafeBufferPointer { h in
                     for v in candidates {
                         for id in entryStart[v]..<entryStart[v + 1] {
-                            for (hash, orientation, cropped) in probes {
-                                let d = h[id].distance(to: hash)
-                                if d <= radius { consider(qf, id, of: v, d, orientation: orientation, cropped: cropped) }
+                            for probe in probes {
+                                let d = h[id].distance(to: probe.hash)
+                                if d <= radius { consider(qf, id, of: v, d, probe) }
                             }
                         }
                     }
                 }
                 for seed in crowdSeeds[qf] ?? [] {
-                    consider(qf, seed.id, of: video(of: seed.id), seed.distance, orientation: probes[seed.probe].1, cropped: probes[seed.probe].2)
+                    consider(qf, seed.id, of: video(of: seed.id), seed.distance, probes[seed.probe])
                 }
             }
             // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
@@ -423,7 +422,7 @@ public struct Matcher: Sendable {
     /// in the lookup), each with its mirrored hash; empty below `minQuality`.
     private func contentHashes(_ video: VideoFrames, _ i: Int) -> [(hash: PDQHash, mirror: PDQHash)] {
         var out: [(PDQHash, PDQHash)] = []
-        if !video.hasRegions || settings.matchWholeFramesOfRegionVideos, video.frames[i].quality >= settings.minQuality {
+        if !settings.contentIsRegion(of: video), video.frames[i].quality >= settings.minQuality {
             out.append((video.frames[i].hash, video.frames[i].mirrorHash))
         }
         if video.hasRegions, video.regionFrames[i].quality >= settings.minQuality {
@@ -436,7 +435,7 @@ public struct Matcher: Sendable {
     /// frame without dihedral hashes has none.
     private func turnedContentHashes(_ video: VideoFrames, _ i: Int, _ turn: Orientation) -> [(hash: PDQHash, mirror: PDQHash)] {
         var out: [(PDQHash, PDQHash)] = []
-        if !video.hasRegions || settings.matchWholeFramesOfRegionVideos, video.frames[i].quality >= settings.minQuality,
+        if !settings.contentIsRegion(of: video), video.frames[i].quality >= settings.minQuality,
            let p = video.frames[i].probe(undoing: turn) {
             out.append((p, p))
         }
@@ -567,7 +566,7 @@ public struct Matcher: Sendable {
     /// Pictures among the query's usable frames in [start, end]: a frame counts as new when its
     /// content hash is more than the threshold away from the last counted one.
     func distinctPictures(in query: VideoFrames, from start: Double, to end: Double) -> Int {
-        let useRegions = query.hasRegions && !settings.matchWholeFramesOfRegionVideos
+        let useRegions = settings.contentIsRegion(of: query)
         var last: PDQHash?
         var count = 0
         for (i, f) in query.frames.enumerated() where f.timestamp >= start - 1e-9 && f.timestamp <= end + 1e-9 {
