@@ -10,136 +10,31 @@ import KeyprintIndex
 /// rows into `VideoFrames` and the segments back into rows.
 public struct Matcher: Sendable {
     public let settings: MatchSettings
-    public let references: [VideoFrames]
-    /// The search in use (`automatic` resolved by the index size).
-    public let search: MatchSettings.CandidateSearch
-    /// `CandidateSearch.exhaustive`: the radius index over every entry.
-    private let index: HammingIndex?
-    /// `CandidateSearch.seeded`: the seed index over the indexed entries.
-    private let seeds: SeedIndex?
-    /// Every entry's hash (shared with the index's copy), in entry order.
-    private let hashes: [PDQHash]
-    /// The entries of reference v, in this order, no per-entry map: its whole frames (every
-    /// frame, `entryStart[v] ..< pictureStart[v]`; none when its whole frames are not matched),
-    /// the usable pictures inside letterbox bars (`..< regionStart[v]`, at frame positions
-    /// `picturePositions[v]`), its region hashes (every frame, `..< entryStart[v + 1]`). An
-    /// entry's reference, frame and kind follow from its position; entries that are not
-    /// indexed (below `minQuality`, borrowed region hashes) keep their hash but are skipped.
-    private let entryStart: [Int]
-    private let pictureStart: [Int]
-    private let regionStart: [Int]
-    private let picturePositions: [[UInt32]]
-    /// Entries that are indexed (and looked up against).
-    public let indexedHashCount: Int
-
-    /// `CandidateSearch.seeded`: the digest of what the seed index is built over (`seedTables`).
-    private let seedDigest: UInt64
-    /// Whether the seed index came from `prebuiltSeeds` instead of being built.
-    public let reusedSeeds: Bool
+    /// The references' entries and the search over them.
+    let index: ReferenceIndex
 
     /// - Parameter prebuiltSeeds: seed tables kept from an earlier matcher (`seedTables`, e.g.
     ///   in a persistent index file); used only when they were built over exactly these
     ///   entries (same hashes, indexed flags and table count), otherwise the index is built.
     public init(references: [VideoFrames], settings: MatchSettings = MatchSettings(), prebuiltSeeds: SeedIndex.Tables? = nil) {
-        var hashes: [PDQHash] = []
-        var entryStart: [Int] = [], pictureStart: [Int] = [], regionStart: [Int] = [], picturePositions: [[UInt32]] = []
-        hashes.reserveCapacity(references.reduce(0) { $0 + $1.frames.count })
-        for ref in references {
-            entryStart.append(hashes.count)
-            var positions: [UInt32] = []
-            if settings.matchesWholeFrames(of: ref) {
-                for fh in ref.frames { hashes.append(fh.hash) }
-                pictureStart.append(hashes.count)
-                // The picture inside letterbox bars counts as a whole frame of its frame.
-                for (f, ph) in ref.picturesByPosition().sorted(by: { $0.key < $1.key }) where ph.quality >= settings.minQuality {
-                    hashes.append(ph.hash); positions.append(UInt32(f))
-                }
-            } else {
-                pictureStart.append(hashes.count)
-            }
-            regionStart.append(hashes.count)
-            // A frame of a shot without a region carries its whole-frame hash here; a borrowed
-            // region hash (dense sampling) is its lender's entry again: kept, not indexed.
-            if ref.hasRegions { for fh in ref.regionFrames { hashes.append(fh.hash) } }
-            picturePositions.append(positions)
-        }
-        entryStart.append(hashes.count)
         self.settings = settings
-        self.references = references
-        self.hashes = hashes
-        self.entryStart = entryStart
-        self.pictureStart = pictureStart
-        self.regionStart = regionStart
-        self.picturePositions = picturePositions
-        // Which entries are indexed, by position (one pass per reference).
-        var indexed = [Bool](repeating: false, count: hashes.count)
-        for (v, ref) in references.enumerated() {
-            for id in entryStart[v]..<pictureStart[v] where ref.frames[id - entryStart[v]].quality >= settings.minQuality { indexed[id] = true }
-            for id in pictureStart[v]..<regionStart[v] { indexed[id] = true }
-            for id in regionStart[v]..<entryStart[v + 1] {
-                let f = id - regionStart[v]
-                if ref.regionFrames[f].quality >= settings.minQuality && !ref.isBorrowedRegion(f) { indexed[id] = true }
-            }
-        }
-        let indexedCount = indexed.reduce(0) { $0 + ($1 ? 1 : 0) }
-        self.indexedHashCount = indexedCount
-        let search: MatchSettings.CandidateSearch = switch settings.candidateSearch {
-        case .automatic: indexedCount <= settings.exhaustiveSearchLimit ? .exhaustive : .seeded
-        case let chosen: chosen
-        }
-        self.search = search
-        switch search {
-        case .exhaustive, .automatic:
-            self.index = HammingIndex(hashes: hashes)
-            self.seeds = nil
-            self.seedDigest = 0
-            self.reusedSeeds = false
-        case .seeded:
-            self.index = nil
-            let digest = SeedIndex.entryDigest(hashes: hashes, indexed: indexed, tableCount: settings.seedTables)
-            self.seedDigest = digest
-            if let kept = prebuiltSeeds, kept.entryDigest == digest, let seeds = SeedIndex(hashes: hashes, tables: kept) {
-                self.seeds = seeds
-                self.reusedSeeds = true
-            } else {
-                self.seeds = SeedIndex(hashes: hashes, tableCount: settings.seedTables) { indexed[$0] }
-                self.reusedSeeds = false
-            }
-        }
+        self.index = ReferenceIndex(references: references, settings: settings, prebuiltSeeds: prebuiltSeeds)
     }
+
+    public var references: [VideoFrames] { index.references }
+    /// The search in use (`automatic` resolved by the index size).
+    public var search: MatchSettings.CandidateSearch { index.candidateSearch }
+    /// Entries that are indexed (and looked up against).
+    public var indexedHashCount: Int { index.indexedCount }
+    /// Whether the seed index came from `prebuiltSeeds` instead of being built.
+    public var reusedSeeds: Bool { index.reusedSeeds }
 
     /// The seed index's tables with the digest of its entries, to keep and pass back as
     /// `prebuiltSeeds`; nil for the exhaustive search.
-    public var seedTables: SeedIndex.Tables? { seeds?.tables(entryDigest: seedDigest) }
+    public var seedTables: SeedIndex.Tables? { index.seedTables }
 
     /// Bytes of the matcher's own search structures (index, hashes, entry ranges), for benchmarks.
-    public var indexByteCount: Int {
-        (seeds?.byteCount ?? (hashes.count * 32 + (index?.count ?? 0) * 64 + 16 * 65_537 * 4))
-            + entryStart.count * 8 * 3 + picturePositions.reduce(0) { $0 + 8 + $1.count * 4 }
-    }
-
-    /// The reference holding entry `id` (the last with a start ≤ id: empty ones are skipped).
-    @inline(__always)
-    private func video(of id: Int) -> Int {
-        var lo = 0, hi = entryStart.count - 1
-        while hi - lo > 1 { let mid = (lo + hi) / 2; if entryStart[mid] <= id { lo = mid } else { hi = mid } }
-        return lo
-    }
-
-    /// Entry `id` of reference `v`: its frame position and which of the frame's hashes it is;
-    /// nil when it is not indexed (below `minQuality`, a borrowed region hash).
-    @inline(__always)
-    private func entry(_ id: Int, of v: Int) -> ReferenceEntry? {
-        let ref = references[v]
-        if id < pictureStart[v] {
-            let f = id - entryStart[v]
-            return ref.frames[f].quality >= settings.minQuality ? ReferenceEntry(frame: f, kind: .wholeFrame) : nil
-        }
-        if id < regionStart[v] { return ReferenceEntry(frame: Int(picturePositions[v][id - pictureStart[v]]), kind: .picture) }
-        let f = id - regionStart[v]
-        guard ref.regionFrames[f].quality >= settings.minQuality, !ref.isBorrowedRegion(f) else { return nil }
-        return ReferenceEntry(frame: f, kind: FrameHashKind(regionOf: ref, frame: f))
-    }
+    public var indexByteCount: Int { index.byteCount }
 
     /// The hashes query frame `qf` is looked up with, in this order: its whole frame and the
     /// picture inside its bars (each as stored, then mirrored), its own region hash (likewise),
@@ -194,7 +89,7 @@ public struct Matcher: Sendable {
     /// lookup itself.
     public func touches(queries: [VideoFrames], videoIDs: Set<Int64>) -> [Bool] {
         guard !videoIDs.isEmpty else { return queries.map { _ in false } }
-        guard let seeds else {
+        guard case .seeded(let seeds, _, _) = index.search else {
             return queries.map { query in
                 let (matches, failed, _) = lookUp(query: query)
                 return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
@@ -203,17 +98,17 @@ public struct Matcher: Sendable {
         }
         var small: [PDQHash] = [], owner: [Int64] = []
         for (v, ref) in references.enumerated() where videoIDs.contains(ref.videoID) {
-            for id in entryStart[v]..<entryStart[v + 1] where entry(id, of: v) != nil {
-                small.append(hashes[id]); owner.append(ref.videoID)
+            for id in index.entries(of: v) where index.entry(id, of: v) != nil {
+                small.append(index.hashes[id]); owner.append(ref.videoID)
             }
         }
-        let index = SeedIndex(hashes: small, tableCount: seeds.tableCount, chunkBits: seeds.chunkBits)
+        let smallIndex = SeedIndex(hashes: small, tableCount: seeds.tableCount, chunkBits: seeds.chunkBits)
         return queries.map { query in
             let pictures = query.picturesByPosition()
             for qf in query.frames.indices {
                 for probe in lookupProbes(query, qf, pictures: pictures) {
                     var hit = false
-                    index.forEachCandidate(of: probe.hash) { i in
+                    smallIndex.forEachCandidate(of: probe.hash) { i in
                         if !hit, owner[Int(i)] != query.videoID, small[Int(i)].distance(to: probe.hash) <= settings.thresholdBits { hit = true }
                     }
                     if hit { return true }
@@ -251,7 +146,7 @@ public struct Matcher: Sendable {
         /// One index entry within the radius of query frame `qf`'s probe.
         func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, _ probe: Probe) {
             let frame = query.frames[qf]
-            guard references[v].videoID != query.videoID, let entry = self.entry(id, of: v) else { return }
+            guard references[v].videoID != query.videoID, let entry = index.entry(id, of: v) else { return }
             let rf = entry.frame
             // Whole frame ↔ whole frame of two region videos: only where their content
             // regions agree too (shared chrome around different panes does not).
@@ -282,16 +177,16 @@ public struct Matcher: Sendable {
         var candidates: [Int] = []
         var crowdSeeds: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
         var allReached = Set<Int>()
-        if let seeds {
+        if case .seeded(let seeds, _, _) = index.search {
             var full = Set<Int>()
             var seedsOf: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
             for qf in query.frames.indices {
                 var reached = Set<Int>()
                 for (p, probe) in frameProbes[qf].enumerated() {
                     seeds.forEachCandidate(of: probe.hash) { id in
-                        let v = video(of: Int(id))
+                        let v = index.video(of: Int(id))
                         guard references[v].videoID != query.videoID else { return }
-                        let d = hashes[Int(id)].distance(to: probe.hash)
+                        let d = index.hashes[Int(id)].distance(to: probe.hash)
                         guard d <= radius else { return }
                         reached.insert(v)
                         seedsOf[qf, default: []].append((p, Int(id), d))
@@ -302,24 +197,24 @@ public struct Matcher: Sendable {
             }
             candidates = full.sorted()
             for (qf, list) in seedsOf {
-                let rest = list.filter { !full.contains(video(of: $0.id)) }
+                let rest = list.filter { !full.contains(index.video(of: $0.id)) }
                 if !rest.isEmpty { crowdSeeds[qf] = rest }
             }
         }
         for (qf, frame) in query.frames.enumerated() {
             best.removeAll(keepingCapacity: true)
             let probes = frameProbes[qf]
-            if let index {
+            if case .exhaustive(let radiusIndex) = index.search {
                 for probe in probes {
-                    index.forEachNeighbor(of: probe.hash, radius: radius) { n in
-                        consider(qf, Int(n.id), of: video(of: Int(n.id)), n.distance, probe)
+                    radiusIndex.forEachNeighbor(of: probe.hash, radius: radius) { n in
+                        consider(qf, Int(n.id), of: index.video(of: Int(n.id)), n.distance, probe)
                     }
                 }
             } else if !probes.isEmpty {
                 // Every frame of every candidate reference, at the full radius.
-                hashes.withUnsafeBufferPointer { h in
+                index.hashes.withUnsafeBufferPointer { h in
                     for v in candidates {
-                        for id in entryStart[v]..<entryStart[v + 1] {
+                        for id in index.entries(of: v) {
                             for probe in probes {
                                 let d = h[id].distance(to: probe.hash)
                                 if d <= radius { consider(qf, id, of: v, d, probe) }
@@ -328,7 +223,7 @@ public struct Matcher: Sendable {
                     }
                 }
                 for seed in crowdSeeds[qf] ?? [] {
-                    consider(qf, seed.id, of: video(of: seed.id), seed.distance, probes[seed.probe])
+                    consider(qf, seed.id, of: index.video(of: seed.id), seed.distance, probes[seed.probe])
                 }
             }
             // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
