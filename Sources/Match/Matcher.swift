@@ -12,6 +12,8 @@ public struct Matcher: Sendable {
     public let settings: MatchSettings
     /// The references' entries and the search over them.
     let index: ReferenceIndex
+    /// A query's probes → raw frame matches.
+    let lookup: CandidateLookup
 
     /// - Parameter prebuiltSeeds: seed tables kept from an earlier matcher (`seedTables`, e.g.
     ///   in a persistent index file); used only when they were built over exactly these
@@ -19,6 +21,7 @@ public struct Matcher: Sendable {
     public init(references: [VideoFrames], settings: MatchSettings = MatchSettings(), prebuiltSeeds: SeedIndex.Tables? = nil) {
         self.settings = settings
         self.index = ReferenceIndex(references: references, settings: settings, prebuiltSeeds: prebuiltSeeds)
+        self.lookup = CandidateLookup(index: index, settings: settings)
     }
 
     public var references: [VideoFrames] { index.references }
@@ -36,220 +39,17 @@ public struct Matcher: Sendable {
     /// Bytes of the matcher's own search structures (index, hashes, entry ranges), for benchmarks.
     public var indexByteCount: Int { index.byteCount }
 
-    /// The hashes query frame `qf` is looked up with, in this order: its whole frame and the
-    /// picture inside its bars (each as stored, then mirrored), its own region hash (likewise),
-    /// then the turned probes of each (issue 13).
-    private func lookupProbes(_ query: VideoFrames, _ qf: Int, pictures: [Int: FrameHash]) -> [Probe] {
-        let useWhole = settings.matchesWholeFrames(of: query)
-        let frame = query.frames[qf]
-        var probes: [Probe] = []
-        func plain(_ f: FrameHash, _ kind: FrameHashKind) {
-            probes.append(Probe(hash: f.hash, kind: kind, orientation: .none))
-            probes.append(Probe(hash: f.mirrorHash, kind: kind, orientation: .mirror))
-        }
-        let usableWhole = useWhole && frame.quality >= settings.minQuality
-        let usablePicture = useWhole ? pictures[qf].flatMap { $0.quality >= settings.minQuality ? $0 : nil } : nil
-        // A borrowed region hash is looked up with its lender only; it still serves the region check.
-        let ownRegion = query.hasRegions && !query.isBorrowedRegion(qf) && query.regionFrames[qf].quality >= settings.minQuality
-        let regionKind = ownRegion ? FrameHashKind(regionOf: query, frame: qf) : .region
-        if usableWhole { plain(frame, .wholeFrame) }
-        if let picture = usablePicture { plain(picture, .picture) }
-        if ownRegion { plain(query.regionFrames[qf], regionKind) }
-        // The turned probes, after the unturned ones.
-        if settings.turnedProbes {
-            if usableWhole { probes += turnedProbes(frame, kind: .wholeFrame) }
-            if let picture = usablePicture { probes += turnedProbes(picture, kind: .picture) }
-            if ownRegion { probes += turnedProbes(query.regionFrames[qf], kind: regionKind) }
-        }
-        return probes
-    }
-
-    /// A frame's six turned probes (`FrameHash.probe(undoing:)`), each with the orientation it
-    /// undoes; none without dihedral hashes. A turn under which the picture looks like itself
-    /// (the turned hash within `thresholdBits` of the frame's own or mirror hash: a symmetric or
-    /// nearly flat picture) is left out: the unturned lookup already finds what it would, and a
-    /// match through it says nothing about a turn.
-    private func turnedProbes(_ f: FrameHash, kind: FrameHashKind) -> [Probe] {
-        guard f.dihedral != nil else { return [] }
-        var out: [Probe] = []
-        for o in DihedralHashes.stored {
-            guard let h = f.probe(undoing: o),
-                  h.distance(to: f.hash) > settings.thresholdBits, h.distance(to: f.mirrorHash) > settings.thresholdBits else { continue }
-            out.append(Probe(hash: h, kind: kind, orientation: o))
-        }
-        return out
-    }
-
-    /// For each of `queries`, whether `lookUp(query:)` would find any frame match, failed
-    /// region check or verified seed with one of the references `videoIDs`, i.e. whether adding
-    /// (or changing) those references could change the query's segments. Seeded: a verified
-    /// seed in one of them (every raw match of the seeded search comes from a candidate, which
-    /// needs one, or is one), found in a small seed index over those references' entries with
-    /// the same chunks (so exactly the seeds the full index would give there); exhaustive: the
-    /// lookup itself.
+    /// For each of `queries`, whether adding (or changing) the references `videoIDs` could
+    /// change the query's segments (`CandidateLookup.touches`).
     public func touches(queries: [VideoFrames], videoIDs: Set<Int64>) -> [Bool] {
-        guard !videoIDs.isEmpty else { return queries.map { _ in false } }
-        guard case .seeded(let seeds, _, _) = index.search else {
-            return queries.map { query in
-                let (matches, failed, _) = lookUp(query: query)
-                return matches.keys.contains { videoIDs.contains(references[$0].videoID) }
-                    || failed.values.contains { $0.contains { videoIDs.contains(references[$0].videoID) } }
-            }
-        }
-        var small: [PDQHash] = [], owner: [Int64] = []
-        for (v, ref) in references.enumerated() where videoIDs.contains(ref.videoID) {
-            for id in index.entries(of: v) where index.entry(id, of: v) != nil {
-                small.append(index.hashes[id]); owner.append(ref.videoID)
-            }
-        }
-        let smallIndex = SeedIndex(hashes: small, tableCount: seeds.tableCount, chunkBits: seeds.chunkBits)
-        return queries.map { query in
-            let pictures = query.picturesByPosition()
-            for qf in query.frames.indices {
-                for probe in lookupProbes(query, qf, pictures: pictures) {
-                    var hit = false
-                    smallIndex.forEachCandidate(of: probe.hash) { i in
-                        if !hit, owner[Int(i)] != query.videoID, small[Int(i)].distance(to: probe.hash) <= settings.thresholdBits { hit = true }
-                    }
-                    if hit { return true }
-                }
-            }
-            return false
-        }
+        lookup.touches(queries: queries, videoIDs: videoIDs)
     }
 
     /// Every frame match of `query` against every reference with a different `videoID`, by
     /// reference position in `references`, all with weight 1. Query frames below `minQuality`
     /// are not looked up; per reference frame the closest hash variant wins.
     public func rawFrameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
-        lookUp(query: query).matches
-    }
-
-    /// `rawFrameMatches`, and per query frame the references whose whole frames matched it
-    /// nearly exactly (within `differentRegionWholeFrameBits`) but failed the region check
-    /// (`regionCheckedWholeFrames`). Those do not vote, yet they show that the picture occurs
-    /// in those videos: they count toward document frequency, so a
-    /// shared opening screen stays common even where one capture's opening has a region of its
-    /// own (a moving spinner) and the others' have none.
-    ///
-    /// `seeded`: the seeded search's references with a verified seed (they decide which frames
-    /// are crowded, so they belong to what the query's results depend on); empty when exhaustive.
-    func lookUp(query: VideoFrames) -> (matches: [Int: [FrameMatch]], failedChecks: [Int: Set<Int>], seeded: Set<Int>) {
-        var failedChecks: [Int: Set<Int>] = [:]
-        let radius = settings.thresholdBits
-        let checkWhole = settings.contentIsRegion(of: query)
-        var byReference: [Int: [FrameMatch]] = [:]
-        let pictures = query.picturesByPosition()
-        // Best (distance, transform) per reference frame for the current query frame.
-        var best: [Int: (distance: Int, transform: MatchTransform)] = [:]
-        func probes(_ qf: Int) -> [Probe] { lookupProbes(query, qf, pictures: pictures) }
-        /// One index entry within the radius of query frame `qf`'s probe.
-        func consider(_ qf: Int, _ id: Int, of v: Int, _ distance: Int, _ probe: Probe) {
-            let frame = query.frames[qf]
-            guard references[v].videoID != query.videoID, let entry = index.entry(id, of: v) else { return }
-            let rf = entry.frame
-            // Whole frame ↔ whole frame of two region videos: only where their content
-            // regions agree too (shared chrome around different panes does not).
-            let ref = references[v]
-            if checkWhole, !probe.kind.isCrop, !entry.kind.isCrop, ref.hasRegions,
-               query.regionIsCrop(qf), ref.regionIsCrop(rf),
-               !differentRegionsExempt(distance, query, frame.timestamp, ref, ref.frames[rf].timestamp) {
-                let q = query.regionFrames[qf], r = ref.regionFrames[rf]
-                // A turned whole frame: its region turned the same way must agree.
-                let d = probe.isTurned ? (q.probe(undoing: probe.orientation)?.distance(to: r.hash) ?? .max)
-                    : min(q.hash.distance(to: r.hash), q.mirrorHash.distance(to: r.hash))
-                let agree = q.quality >= settings.minQuality && r.quality >= settings.minQuality
-                    && d <= max(settings.thresholdBits, settings.extendThresholdBits)
-                if !agree, !plainRegionsLetWholeFrameStand(distance, query: q, reference: r) {
-                    if distance <= settings.differentRegionWholeFrameBits { failedChecks[qf, default: []].insert(v) }
-                    return
-                }
-            }
-            let key = v << 32 | rf
-            // A crop when exactly one side is a crop: both sides' content
-            // regions matching is the same picture, not a crop.
-            let transform = MatchTransform(orientation: probe.orientation, cropped: probe.kind.isCrop != entry.kind.isCrop)
-            if let current = best[key], !Self.better((distance, transform), than: current) { return }
-            best[key] = (distance, transform)
-        }
-        let frameProbes = query.frames.indices.map(probes)
-        // Seeded search: candidate references first (see `CandidateSearch.seeded`).
-        var candidates: [Int] = []
-        var crowdSeeds: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
-        var allReached = Set<Int>()
-        if case .seeded(let seeds, _, _) = index.search {
-            var full = Set<Int>()
-            var seedsOf: [Int: [(probe: Int, id: Int, distance: Int)]] = [:]
-            for qf in query.frames.indices {
-                var reached = Set<Int>()
-                for (p, probe) in frameProbes[qf].enumerated() {
-                    seeds.forEachCandidate(of: probe.hash) { id in
-                        let v = index.video(of: Int(id))
-                        guard references[v].videoID != query.videoID else { return }
-                        let d = index.hashes[Int(id)].distance(to: probe.hash)
-                        guard d <= radius else { return }
-                        reached.insert(v)
-                        seedsOf[qf, default: []].append((p, Int(id), d))
-                    }
-                }
-                allReached.formUnion(reached)
-                if reached.count < settings.crowdedSeedReferences { full.formUnion(reached) }
-            }
-            candidates = full.sorted()
-            for (qf, list) in seedsOf {
-                let rest = list.filter { !full.contains(index.video(of: $0.id)) }
-                if !rest.isEmpty { crowdSeeds[qf] = rest }
-            }
-        }
-        for (qf, frame) in query.frames.enumerated() {
-            best.removeAll(keepingCapacity: true)
-            let probes = frameProbes[qf]
-            if case .exhaustive(let radiusIndex) = index.search {
-                for probe in probes {
-                    radiusIndex.forEachNeighbor(of: probe.hash, radius: radius) { n in
-                        consider(qf, Int(n.id), of: index.video(of: Int(n.id)), n.distance, probe)
-                    }
-                }
-            } else if !probes.isEmpty {
-                // Every frame of every candidate reference, at the full radius.
-                index.hashes.withUnsafeBufferPointer { h in
-                    for v in candidates {
-                        for id in index.entries(of: v) {
-                            for probe in probes {
-                                let d = h[id].distance(to: probe.hash)
-                                if d <= radius { consider(qf, id, of: v, d, probe) }
-                            }
-                        }
-                    }
-                }
-                for seed in crowdSeeds[qf] ?? [] {
-                    consider(qf, seed.id, of: index.video(of: seed.id), seed.distance, probes[seed.probe])
-                }
-            }
-            // In reference-frame order: the aligner breaks some ties by order, and a dictionary's
-            // order depends on the process's hash seed and on the order matches were found in
-            // (which differs between the exhaustive and the seeded search).
-            for (key, value) in best.sorted(by: { $0.key < $1.key }) {
-                let v = key >> 32, rf = key & 0xFFFF_FFFF
-                byReference[v, default: []].append(FrameMatch(
-                    queryFrame: qf, queryTime: frame.timestamp,
-                    referenceFrame: rf, referenceTime: references[v].frames[rf].timestamp,
-                    distance: value.distance, weight: 1, transform: value.transform))
-            }
-        }
-        return (byReference, failedChecks, allReached)
-    }
-
-    /// Whether a whole-frame match at `distance` between two region videos skips the region
-    /// check because the frames' regions are different boxes
-    /// (`MatchSettings.differentRegionWholeFrameBits`). Measured on samples/: in the 6-s
-    /// excerpt of the TalkBox call in compilation.mp4 the pane's lower fifth does not move, so
-    /// its box is 0.59 of the frame high against 0.74 in the capture; the region hashes are
-    /// 106–130 bits apart while the whole frames are 6–12 bits apart.
-    private func differentRegionsExempt(_ distance: Int, _ query: VideoFrames, _ qt: Double, _ ref: VideoFrames, _ rt: Double) -> Bool {
-        guard distance <= settings.differentRegionWholeFrameBits,
-              let a = query.region(at: qt), let b = ref.region(at: rt) else { return false }
-        return a.overlap(with: b) < settings.sameRegionOverlap
+        lookup.lookUp(query: query).matches
     }
 
     /// The frame matches that may vote, weighted by document frequency.
@@ -277,8 +77,8 @@ public struct Matcher: Sendable {
     /// every query frame that has one (frames absent have df 0).
     func weighing(query: VideoFrames)
         -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>, raw: [Int: [FrameMatch]], df: [Int: Int]) {
-        let (raw, failedChecks, seeded) = lookUp(query: query)
-        let touched = Set(raw.keys).union(failedChecks.values.joined()).union(seeded)
+        let found = lookup.lookUp(query: query)
+        let (raw, failedChecks, touched) = (found.matches, found.failedChecks, found.touched)
         let aligner = SegmentAligner(settings: settings)
         // Query spans over which each reference is strongly linked.
         var strongSpans: [Int: [(Double, Double)]] = [:]
@@ -493,25 +293,5 @@ public struct Matcher: Sendable {
                 .map { extended($0, query: query, reference: references[v], common: common) }
         }
         return (out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }, touched.map { references[$0].videoID }.sorted())
-    }
-
-    /// An unturned match before a turned one (a turned probe only fills in reference frames the
-    /// unturned probes missed, so results without turns stay as they were); then closer first;
-    /// at equal distance the plainer transform (none, crop, mirror, both, then the turns).
-    private static func better(_ a: (distance: Int, transform: MatchTransform), than b: (distance: Int, transform: MatchTransform)) -> Bool {
-        let (ta, tb) = (a.transform.orientation.isRotated, b.transform.orientation.isRotated)
-        if ta != tb { return !ta }
-        if a.distance != b.distance { return a.distance < b.distance }
-        return rank(a.transform) < rank(b.transform)
-    }
-
-    static func rank(_ t: MatchTransform) -> Int {
-        switch t {
-        case .none: 0
-        case .crop: 1
-        case .mirror: 2
-        case .mirrorCrop: 3
-        default: 4 + t.orientation.rawValue * 2 + (t.isCropped ? 1 : 0)
-        }
     }
 }

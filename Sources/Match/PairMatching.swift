@@ -76,7 +76,7 @@ extension Matcher {
         func add(_ m: FrameMatch) {
             let key = m.queryFrame << 32 | m.referenceFrame
             if let current = best[key],
-               !(m.distance < current.distance || (m.distance == current.distance && Self.rank(m.transform) < Self.rank(current.transform))) {
+               !(m.distance < current.distance || (m.distance == current.distance && m.transform.plainness < current.transform.plainness)) {
                 return
             }
             best[key] = m

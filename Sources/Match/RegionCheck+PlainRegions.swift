@@ -1,6 +1,6 @@
 import KeyprintModel
 
-extension Matcher {
+extension RegionCheck {
     /// Whether a whole-frame match at `distance` between two region videos stands although
     /// their region hashes cannot confirm it because at least one of them is too plain to say
     /// anything (quality below `minQuality`: a dark room, a plain wall in the pane). Only a
