@@ -14,6 +14,8 @@ public struct Matcher: Sendable {
     let index: ReferenceIndex
     /// A query's probes → raw frame matches.
     let lookup: CandidateLookup
+    /// Raw frame matches → weighted by document frequency.
+    let weighting: FrequencyWeighting
 
     /// - Parameter prebuiltSeeds: seed tables kept from an earlier matcher (`seedTables`, e.g.
     ///   in a persistent index file); used only when they were built over exactly these
@@ -22,6 +24,7 @@ public struct Matcher: Sendable {
         self.settings = settings
         self.index = ReferenceIndex(references: references, settings: settings, prebuiltSeeds: prebuiltSeeds)
         self.lookup = CandidateLookup(index: index, settings: settings)
+        self.weighting = FrequencyWeighting(settings: settings)
     }
 
     public var references: [VideoFrames] { index.references }
@@ -52,65 +55,14 @@ public struct Matcher: Sendable {
         lookup.lookUp(query: query).matches
     }
 
-    /// The frame matches that may vote, weighted by document frequency.
-    ///
-    /// df of a query frame = the number of references it matches, not counting a reference
-    /// that is *strongly linked* to the query over that frame: a first alignment of all matches
-    /// found a segment with it lasting `strongLinkDuration` or more whose query frames show at
-    /// least `strongLinkMinStates` different pictures (hashes more than the threshold apart;
-    /// a still opening screen or test card is one picture). So re-uploads of one recording do
-    /// not make each other's frames "common", while a still screen or a short intro shared by
-    /// many videos does. A frame with df ≥ `maxDocumentFrequency` is dropped; the others carry
-    /// weight 1 / max(1, df).
+    /// The frame matches that may vote, weighted by document frequency (`FrequencyWeighting`).
     public func frameMatches(query: VideoFrames) -> [Int: [FrameMatch]] {
-        weightedFrameMatches(query: query).matches
+        weighing(query: query).matches
     }
 
-    /// `frameMatches`, the query frames dropped as common (df ≥ `maxDocumentFrequency`), and
-    /// the positions of every reference with a raw match or a failed region check.
-    func weightedFrameMatches(query: VideoFrames) -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>) {
-        let w = weighing(query: query)
-        return (w.matches, w.common, w.touched)
-    }
-
-    /// `weightedFrameMatches`, with the raw matches (weight 1) and the document frequency of
-    /// every query frame that has one (frames absent have df 0).
-    func weighing(query: VideoFrames)
-        -> (matches: [Int: [FrameMatch]], common: Set<Int>, touched: Set<Int>, raw: [Int: [FrameMatch]], df: [Int: Int]) {
-        let found = lookup.lookUp(query: query)
-        let (raw, failedChecks, touched) = (found.matches, found.failedChecks, found.touched)
-        let aligner = SegmentAligner(settings: settings)
-        // Query spans over which each reference is strongly linked.
-        var strongSpans: [Int: [(Double, Double)]] = [:]
-        for (v, matches) in raw {
-            for s in aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
-            where s.queryDuration >= settings.strongLinkDuration - 1e-9
-                && distinctPictures(in: query, from: s.queryStart, to: s.queryEnd) >= settings.strongLinkMinStates {
-                strongSpans[v, default: []].append((s.queryStart, s.queryEnd))
-            }
-        }
-        func stronglyLinked(_ v: Int, at time: Double) -> Bool {
-            strongSpans[v]?.contains { time >= $0.0 - 1e-9 && time <= $0.1 + 1e-9 } ?? false
-        }
-        // df per query frame.
-        var matchedBy: [Int: Set<Int>] = [:]
-        for (v, matches) in raw {
-            for m in matches where !stronglyLinked(v, at: m.queryTime) { matchedBy[m.queryFrame, default: []].insert(v) }
-        }
-        for (qf, references) in failedChecks {
-            for v in references where !stronglyLinked(v, at: query.frames[qf].timestamp) { matchedBy[qf, default: []].insert(v) }
-        }
-        var out: [Int: [FrameMatch]] = [:]
-        for (v, matches) in raw {
-            for var m in matches {
-                let df = matchedBy[m.queryFrame]?.count ?? 0
-                guard df < settings.maxDocumentFrequency else { continue }
-                m.weight = 1 / Double(max(1, df))
-                out[v, default: []].append(m)
-            }
-        }
-        let common = Set(matchedBy.filter { $0.value.count >= settings.maxDocumentFrequency }.keys)
-        return (out, common, touched, raw, matchedBy.mapValues(\.count))
+    /// The query's lookup, weighted.
+    func weighing(query: VideoFrames) -> WeightedMatches {
+        weighting.weigh(lookup.lookUp(query: query), query: query, references: references)
     }
 
     /// The hashes that describe a video's frame `i` for matching (region and/or whole frame, as
@@ -258,22 +210,6 @@ public struct Matcher: Sendable {
         return gaps[gaps.count / 2]
     }
 
-    /// Pictures among the query's usable frames in [start, end]: a frame counts as new when its
-    /// content hash is more than the threshold away from the last counted one.
-    func distinctPictures(in query: VideoFrames, from start: Double, to end: Double) -> Int {
-        let useRegions = settings.contentIsRegion(of: query)
-        var last: PDQHash?
-        var count = 0
-        for (i, f) in query.frames.enumerated() where f.timestamp >= start - 1e-9 && f.timestamp <= end + 1e-9 {
-            let content = useRegions ? query.regionFrames[i] : f
-            guard content.quality >= settings.minQuality else { continue }
-            if let l = last, l.distance(to: content.hash) <= settings.thresholdBits { continue }
-            last = content.hash
-            count += 1
-        }
-        return count
-    }
-
     /// Segments of `query` matching any reference other than itself, best score first.
     public func match(query: VideoFrames) -> [MatchSegment] {
         matchTracingReferences(query: query).segments
@@ -287,11 +223,11 @@ public struct Matcher: Sendable {
     public func matchTracingReferences(query: VideoFrames) -> (segments: [MatchSegment], touched: [Int64]) {
         let aligner = SegmentAligner(settings: settings)
         var out: [MatchSegment] = []
-        let (weighted, common, touched) = weightedFrameMatches(query: query)
-        for (v, matches) in weighted.sorted(by: { $0.key < $1.key }) {
+        let weighted = weighing(query: query)
+        for (v, matches) in weighted.matches.sorted(by: { $0.key < $1.key }) {
             out += aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: references[v].videoID)
-                .map { extended($0, query: query, reference: references[v], common: common) }
+                .map { extended($0, query: query, reference: references[v], common: weighted.common) }
         }
-        return (out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }, touched.map { references[$0].videoID }.sorted())
+        return (out.sorted { ($0.score, $1.queryStart) > ($1.score, $0.queryStart) }, weighted.touched.map { references[$0].videoID }.sorted())
     }
 }

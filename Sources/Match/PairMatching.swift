@@ -38,7 +38,7 @@ extension Matcher {
         var matches: [Int64: [FrameMatch]] = [:]
         for (v, list) in w.raw where !list.isEmpty { matches[references[v].videoID] = list }
         var weights: [Int: Double] = [:]
-        for (qf, df) in w.df where df > 1 {
+        for (qf, df) in w.documentFrequency where df > 1 {
             weights[qf] = df >= settings.maxDocumentFrequency ? 0 : 1 / Double(df)
         }
         return QueryEvidence(videoID: query.videoID, matches: matches, weights: weights,
