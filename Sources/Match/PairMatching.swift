@@ -55,9 +55,7 @@ extension Matcher {
         return a.videoID > b.videoID
     }
 
-    static func sampledEnd(_ video: VideoFrames) -> Double {
-        video.frames.isEmpty ? 0 : end(of: video, times: video.frames.map(\.timestamp))
-    }
+    static func sampledEnd(_ video: VideoFrames) -> Double { video.sampledEnd }
 
     /// The segments of the pair (`a`, `b`), computed once from both lookups: `a`'s frame
     /// matches with `b` (`aEvidence`, when `a` was a query) and `b`'s with `a` (`bEvidence`),
@@ -97,9 +95,8 @@ extension Matcher {
             matches.append(weighted)
         }
         let common = queryEvidence?.common ?? [], referenceCommon = referenceEvidence?.common ?? []
-        return SegmentAligner(settings: settings)
-            .segments(from: matches, queryVideoID: query.videoID, referenceVideoID: reference.videoID)
-            .map { extended($0, query: query, reference: reference, common: common, referenceCommon: referenceCommon) }
+        return aligner.segments(from: matches, queryVideoID: query.videoID, referenceVideoID: reference.videoID)
+            .map { growth.extended($0, query: query, reference: reference, common: common, referenceCommon: referenceCommon) }
     }
 }
 

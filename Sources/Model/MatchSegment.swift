@@ -8,7 +8,7 @@ public struct MatchSegment: Sendable, Equatable {
     public var queryVideoID: Int64
     public var referenceVideoID: Int64
     /// Seconds of query time: the first covered sample, and the time of the sample after the
-    /// last covered one (see `Matcher.extended`).
+    /// last covered one (see `SegmentExtension`).
     public var queryStart: Double
     public var queryEnd: Double
     /// Seconds of reference time: the segment's line at the query start and end.
