@@ -21,9 +21,9 @@ import Testing
         return run.stdout
     }
 
-    /// Every field but the run id, in one order.
+    /// Every field but the run id, each segment seen from the file with the smaller id, in one order.
     static func canonical(_ segments: [MatchSegment]) -> [String] {
-        segments.map { s in
+        segments.map { $0.queryVideoID < $0.referenceVideoID ? $0 : $0.swapped }.map { s in
             func f(_ x: Double) -> String { String(format: "%.9f", x) }
             return "\(s.queryVideoID)→\(s.referenceVideoID) \(f(s.queryStart))–\(f(s.queryEnd)) ↔ \(f(s.referenceStart))–\(f(s.referenceEnd)) "
                 + "speed \(f(s.slope)) frames \(s.matchedFrames) dist \(f(s.meanDistance)) score \(f(s.score)) \(s.transform) via \(String(describing: s.via))"
@@ -61,6 +61,10 @@ import Testing
         let linked = Set(forward.map(\.filePair))
         #expect(linked.count >= 4, "pairs linked between the first half of the uploads and the captures: \(linked.count)")
         #expect(Self.canonical(forward) == Self.canonical(swapped))
+        // Each run lists its own query collection's file as the query.
+        let captures = Set(try await SQLiteCaseStore(path: database, create: false, readOnly: true).files(collection: "captures").map(\.id))
+        #expect(forward.allSatisfy { !captures.contains($0.queryVideoID) && captures.contains($0.referenceVideoID) })
+        #expect(swapped.allSatisfy { captures.contains($0.queryVideoID) && !captures.contains($0.referenceVideoID) })
 
         // The second half joins the query collection: the old queries that share no capture
         // with a new one are reused, and the result equals a full run's and the swapped run's.
