@@ -9,6 +9,14 @@ extension PostgresCaseStore {
     static func replaceRows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64, with hashes: [FrameHash]) async throws {
         try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table.rawValue) WHERE file_id = $1", binds: binds(fileID)), logger: l)
         guard !hashes.isEmpty else { return }
+        try await insertRows(c, l, table: table, fileID: fileID, hashes)
+        try await replaceDihedralRows(c, l, table: table, fileID: fileID, with: hashes)
+    }
+
+    /// Inside a transaction: `hashes` as rows of `table` (not their dihedral hashes), in one
+    /// statement.
+    static func insertRows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64, _ hashes: [FrameHash]) async throws {
+        guard !hashes.isEmpty else { return }
         var b = PostgresBindings(capacity: 6)
         b.append(fileID)
         b.append(hashes.map(\.index))
@@ -20,7 +28,6 @@ extension PostgresCaseStore {
             INSERT INTO \(table.rawValue) (file_id, frame_index, timestamp_s, quality, hash, mirror_hash)
             SELECT $1, i, t, q, h, m FROM unnest($2::int8[], $3::float8[], $4::int8[], $5::bytea[], $6::bytea[]) AS u(i, t, q, h, m)
             """, binds: b), logger: l)
-        try await replaceDihedralRows(c, l, table: table, fileID: fileID, with: hashes)
     }
 
     /// Inside a transaction, beside `replaceRows`: a file's dihedral rows of `table` replaced by

@@ -147,4 +147,39 @@ import Testing
             await second.close()
         }
     }
+
+    /// A case made before `pg6-known-material` (its files and frames in place): a command that
+    /// only reads asks for a writing one first; the first writer adds the tables, after which
+    /// the old files read as decoded ones and known material can be imported beside them.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func aCaseFromBeforeTheKnownMaterialMigrationGetsItOnTheFirstWrite() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            let older = PostgresSchema.migrations.prefix { $0.name != "pg6-known-material" }
+            #expect(older.count == PostgresSchema.migrations.count - 1)
+            try await PostgresCaseStore.executeRaw(url: url, [PostgresSchema.createTable] + older.flatMap(\.statements)
+                + older.map { "INSERT INTO keyprint_migrations (name) VALUES ('\($0.name)')" } + [
+                    "INSERT INTO files (collection, root, relative_path, state, md5, sha1, sha256, frame_count, updated_at) VALUES ('c', '/e', 'a.mp4', 'done', 'm', 's', 'h', 1, now())",
+                    "INSERT INTO frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) SELECT id, 0, 0, 90, decode(repeat('ab', 32), 'hex'), decode(repeat('cd', 32), 'hex') FROM files",
+                ])
+            do {
+                _ = try await PostgresCaseStore.open(url, access: .read)
+                Issue.record("a case without pg6-known-material was opened for reading")
+            } catch let error as StoreError {
+                #expect(error.description.contains("pg6-known-material"), "\(error)")
+            }
+            let store = try await PostgresCaseStore.open(url, access: .write)
+            #expect(try await store.appliedMigrations() == PostgresSchema.migrations.map(\.name))
+            let files = try await store.files(collection: nil)
+            #expect(files.count == 1 && files.first?.importedFrom == nil && files.first?.digests?.md5 == "m")
+            #expect(try await store.frames(fileID: files[0].id).count == 1)
+            #expect(try await store.hashSets().isEmpty)
+            #expect(try await store.knownFileHits().isEmpty)
+            _ = try await store.importHashSet(collection: "sets", sourcePath: "/s.csv", commandLine: "t", expectedRecords: 1) { add in
+                try add(KnownHashRecord(md5: "m", sha1: nil, sha256: nil, category: "2", mediaID: nil, note: nil))
+                return ("csv", "00")
+            }
+            #expect(try await store.knownFileHits().map(\.file.relativePath) == ["a.mp4"])
+            await store.close()
+        }
+    }
 }
