@@ -19,11 +19,11 @@ extension PostgresCaseStore {
         guard !hashes.isEmpty else { return }
         var b = PostgresBindings(capacity: 6)
         b.append(fileID)
-        b.append(hashes.map(\.index))
-        b.append(hashes.map(\.timestamp))
-        b.append(hashes.map(\.quality))
-        b.append(hashes.map { ByteBuffer(bytes: $0.hash.bytes) })
-        b.append(hashes.map { ByteBuffer(bytes: $0.mirrorHash.bytes) })
+        b.append(BinaryArray(int8: hashes.map(\.index)))
+        b.append(BinaryArray(float8: hashes.map(\.timestamp)))
+        b.append(BinaryArray(int8: hashes.map(\.quality)))
+        b.append(BinaryArray(bytea: hashes.map(\.hash.bytes)))
+        b.append(BinaryArray(bytea: hashes.map(\.mirrorHash.bytes)))
         try await c.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(table.rawValue) (file_id, frame_index, timestamp_s, quality, hash, mirror_hash)
             SELECT $1, i, t, q, h, m FROM unnest($2::int8[], $3::float8[], $4::int8[], $5::bytea[], $6::bytea[]) AS u(i, t, q, h, m)
@@ -41,8 +41,8 @@ extension PostgresCaseStore {
         var b = PostgresBindings(capacity: 4)
         b.append(fileID)
         b.append(kind)
-        b.append(turned.map(\.0))
-        b.append(turned.map { ByteBuffer(bytes: $0.1.bytes) })
+        b.append(BinaryArray(int8: turned.map(\.0)))
+        b.append(BinaryArray(bytea: turned.map(\.1.bytes)))
         try await c.query(PostgresQuery(unsafeSQL: """
             INSERT INTO dihedral_frames (file_id, kind, frame_index, hashes)
             SELECT $1, $2, i, h FROM unnest($3::int8[], $4::bytea[]) AS u(i, h)

@@ -85,12 +85,20 @@ extension PostgresCaseStore: KnownMaterialStore {
 
     public func importHashSet(collection: String, sourcePath: String, commandLine: String, expectedRecords: Int,
                               _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet {
-        // `expectedRecords` is not needed here: inserting into the digest indexes in batches
-        // costs about what building them again would, and dropping them would lock the table
-        // against every other machine's reads until the import commits.
         try await write { c, l in
             let now = Date()
             try await Self.lockImports(of: "hash sets " + collection, c, l)
+            // Random digests inserted one by one into three B-tree indexes cost most of a large
+            // import (five times the rest on a million records). When the set is large next to
+            // what the table holds, the indexes are dropped and built again by sorting, in this
+            // same transaction (a failure, a kill or a lost connection restores them). Until it
+            // commits, other sessions' reads of `known_hashes` (known-file hits) wait for it.
+            let rebuild = try await Self.rebuildsDigestIndexes(c, l, expectedRecords: expectedRecords)
+            if rebuild {
+                for index in PostgresSchema.digestIndexes {
+                    try await c.query(PostgresQuery(unsafeSQL: "DROP INDEX IF EXISTS \(index.name)"), logger: l)
+                }
+            }
             // The set's records go with it (ON DELETE CASCADE).
             let replaced = try await c.query("""
                 DELETE FROM hash_sets WHERE collection = \(collection) AND source_path = \(sourcePath) RETURNING id
@@ -104,6 +112,9 @@ extension PostgresCaseStore: KnownMaterialStore {
                 try await Self.insertKnownHashes(batch, setID: setID, c, l)
                 records += batch.count
             }
+            if rebuild {
+                for index in PostgresSchema.digestIndexes { try await c.query(PostgresQuery(unsafeSQL: index.create), logger: l) }
+            }
             try await c.query("""
                 UPDATE hash_sets SET source_sha256 = \(source.sha256), format = \(source.format), records = \(records) WHERE id = \(setID)
                 """, logger: l)
@@ -115,16 +126,26 @@ extension PostgresCaseStore: KnownMaterialStore {
         }
     }
 
+    /// Whether building the digest indexes again costs less than inserting into them: the rule
+    /// of `SQLiteCaseStore.rebuildsDigestIndexes` (at least 10,000 records expected, the table
+    /// holding no more than twice that many).
+    static func rebuildsDigestIndexes(_ c: PostgresConnection, _ l: Logger, expectedRecords: Int) async throws -> Bool {
+        guard expectedRecords >= 10_000 else { return false }
+        let held = try await c.query("SELECT coalesce(max(id) - min(id) + 1, 0) FROM known_hashes", logger: l)
+            .collect().first?.decode(Int.self) ?? 0
+        return held <= 2 * expectedRecords
+    }
+
     /// Inside an import's transaction: a batch of a set's records, in file order, in one statement.
     static func insertKnownHashes(_ records: [KnownHashRecord], setID: Int64, _ c: PostgresConnection, _ l: Logger) async throws {
         var b = PostgresBindings(capacity: 7)
         b.append(setID)
-        b.append(NullableTextArray(records.map(\.md5)))
-        b.append(NullableTextArray(records.map(\.sha1)))
-        b.append(NullableTextArray(records.map(\.sha256)))
-        b.append(NullableTextArray(records.map(\.category)))
-        b.append(NullableTextArray(records.map(\.mediaID)))
-        b.append(NullableTextArray(records.map(\.note)))
+        b.append(BinaryArray(text: records.map(\.md5)))
+        b.append(BinaryArray(text: records.map(\.sha1)))
+        b.append(BinaryArray(text: records.map(\.sha256)))
+        b.append(BinaryArray(text: records.map(\.category)))
+        b.append(BinaryArray(text: records.map(\.mediaID)))
+        b.append(BinaryArray(text: records.map(\.note)))
         try await c.query(PostgresQuery(unsafeSQL: """
             INSERT INTO known_hashes (set_id, md5, sha1, sha256, category, media_id, note)
             SELECT $1, m, s1, s2, c, i, n
