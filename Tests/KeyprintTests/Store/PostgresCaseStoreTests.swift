@@ -4,6 +4,7 @@ import Testing
 @testable import KeyprintStore
 @testable import KeyprintStorePostgres
 @testable import KeyprintPipeline
+@testable import KeyprintImport
 
 /// What is particular to the PostgreSQL backend: its URL, password lookup and redaction, its
 /// schema table, and the faults that must get clear answers (against the real server).
@@ -180,6 +181,47 @@ import Testing
             }
             #expect(try await store.knownFileHits().map(\.file.relativePath) == ["a.mp4"])
             await store.close()
+        }
+    }
+
+    /// A large hash set is imported with the digest indexes dropped and built again in the same
+    /// transaction (`PostgresCaseStore.rebuildsDigestIndexes`, SQLite's rule): they come back
+    /// as `pg6-known-material` made them (new ones: new object ids), lookups find the records,
+    /// and a failing import of a large set leaves the earlier set and the indexes as they were.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func aLargeHashSetRebuildsTheDigestIndexesAsTheMigrationMadeThem() async throws {
+        let folder = try TemporaryFolder("keyprint-pg-index-rebuild")
+        defer { folder.remove() }
+        _ = try await TestPostgres.withStore { store in
+            let migrated = try await store.indexes(table: "known_hashes")
+            #expect(migrated.map(\.definition).filter { $0.contains("WHERE") }.count == 3, "\(migrated.map(\.definition))")
+            let target = "0123456789abcdef0123456789abcdef"
+            let big = folder.path + "/big.csv"
+            try HashSetIndexRebuildTests.writeCSV(big, count: 12_000, seed: 1, last: target)
+            let set = try await HashSetImporter(store: store).run(path: big, collection: "sets", commandLine: "test")
+            #expect(set.records == 12_000)
+            let rebuilt = try await store.indexes(table: "known_hashes")
+            #expect(rebuilt.map(\.definition) == migrated.map(\.definition))
+            #expect(Set(rebuilt.map(\.oid)).intersection(migrated.map(\.oid)).count == 2, "only the primary key and set_id indexes stay")
+            #expect(try await store.knownHashCount(md5: target) == 1)
+
+            // A large set whose last line is malformed: nothing of it is stored, the indexes stay.
+            let bad = folder.path + "/bad.csv"
+            try HashSetIndexRebuildTests.writeCSV(bad, count: 12_000, seed: 2, trailer: "zz,,,\n")
+            await #expect(throws: ImportError.self) {
+                _ = try await HashSetImporter(store: store).run(path: bad, collection: "sets", commandLine: "test")
+            }
+            #expect(try await store.hashSets().map(\.records) == [12_000])
+            #expect(try await store.indexes(table: "known_hashes").map(\.oid) == rebuilt.map(\.oid))
+            #expect(try await store.knownHashCount(md5: target) == 1)
+
+            // A small set next to the large one goes in without a rebuild, and is found too.
+            let small = folder.path + "/small.csv"
+            try HashSetIndexRebuildTests.writeCSV(small, count: 10, seed: 3, last: target)
+            _ = try await HashSetImporter(store: store).run(path: small, collection: "sets", commandLine: "test")
+            #expect(try await store.indexes(table: "known_hashes").map(\.oid) == rebuilt.map(\.oid))
+            #expect(try await store.knownHashCount(md5: target) == 2)
+            #expect(try await store.hashSets().map(\.records).sorted() == [10, 12_000])
         }
     }
 }
