@@ -8,8 +8,9 @@ import PostgresNIO
 /// its producer (synchronous: a parser) runs on a thread of its own and hands its values over
 /// through a `ProducerPipe`, so that a hash set of a million records goes in as batches of
 /// `hashSetBatch` rows (arrays bound in binary, unnested by the server) in bounded memory.
-/// Two imports into one collection from different machines take turns (a transaction-level
-/// advisory lock on the collection's name), so the second replaces what the first stored.
+/// Two vPDQ imports into one collection from different machines take turns (a
+/// transaction-level advisory lock on the collection's name), so the second replaces what the
+/// first stored; hash-set imports take turns case-wide (`importHashSet` says why).
 extension PostgresCaseStore: KnownMaterialStore {
     /// Records of a hash set inserted per statement (about 1.5 MB of arrays for VICS records).
     static let hashSetBatch = 10_000
@@ -87,7 +88,10 @@ extension PostgresCaseStore: KnownMaterialStore {
                               _ produce: @escaping @Sendable (_ add: (KnownHashRecord) throws -> Void) throws -> (format: String, sha256: String)) async throws -> StoredHashSet {
         try await write { c, l in
             let now = Date()
-            try await Self.lockImports(of: "hash sets " + collection, c, l)
+            // Every hash-set import of the case, not only this collection's: two that rebuilt
+            // the indexes at once would each hold the table (reading it for the rule below)
+            // while waiting for the other to let go of it to drop them: a deadlock.
+            try await Self.lockImports(of: "hash sets", c, l)
             // Random digests inserted one by one into three B-tree indexes cost most of a large
             // import (five times the rest on a million records). When the set is large next to
             // what the table holds, the indexes are dropped and built again by sorting, in this
@@ -154,7 +158,7 @@ extension PostgresCaseStore: KnownMaterialStore {
             """, binds: b), logger: l)
     }
 
-    /// Inside a transaction: waits for any other import into the same collection to end.
+    /// Inside a transaction: waits for any other import that took the same name to end.
     static func lockImports(of name: String, _ c: PostgresConnection, _ l: Logger) async throws {
         try await c.query("SELECT pg_advisory_xact_lock(hashtextextended(\("keyprint import into " + name), 0))", logger: l)
     }

@@ -224,4 +224,40 @@ import Testing
             #expect(try await store.hashSets().map(\.records).sorted() == [10, 12_000])
         }
     }
+
+    /// Two machines importing into one case at once (two stores, two sessions): two large hash
+    /// sets both go in (their index rebuilds take turns instead of deadlocking), and the same
+    /// vPDQ item imported twice at once leaves one item, the second import replacing the first.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func importsFromTwoMachinesAtOnceTakeTurns() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            let a = try await PostgresCaseStore.open(url, access: .write), b = try await PostgresCaseStore.open(url, access: .write)
+            @Sendable func set(_ store: PostgresCaseStore, _ name: String) async throws -> StoredHashSet {
+                try await store.importHashSet(collection: name, sourcePath: "/\(name).csv", commandLine: "t", expectedRecords: 20_000) { add in
+                    for i in 0..<20_000 {
+                        try add(KnownHashRecord(md5: KnownMaterialContract.hex(i, bytes: 16, salt: UInt64(name.utf8.first!)), sha1: nil, sha256: nil,
+                                                category: name, mediaID: nil, note: nil))
+                    }
+                    return ("csv", name)
+                }
+            }
+            async let x = set(a, "x")
+            async let y = set(b, "y")
+            let sets = try await [x, y]
+            #expect(sets.map(\.records) == [20_000, 20_000])
+            #expect(try await a.hashSets().map(\.collection) == ["x", "y"])
+            #expect(try await a.indexes(table: "known_hashes").count == 5)
+
+            let item = KnownMaterialContract.item("a.txt", frames: 30)
+            async let first = a.importItems(collection: "k", commandLine: "t") { add in try add(item) }
+            async let second = b.importItems(collection: "k", commandLine: "t") { add in try add(item) }
+            let summaries = try await [first, second]
+            #expect(summaries.map(\.replaced).sorted() == [0, 1])
+            let files = try await a.files(collection: "k")
+            #expect(files.count == 1)
+            #expect(try await a.frames(fileID: files[0].id).count == 30)
+            await a.close()
+            await b.close()
+        }
+    }
 }
