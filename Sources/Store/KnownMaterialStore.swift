@@ -111,6 +111,20 @@ public protocol KnownMaterialStore: CaseStore {
     func knownFileHits() async throws -> [KnownFileHit]
 }
 
+extension KnownMaterialStore {
+    /// What `knownFileHits` looks digests up for, by id: the done, decoded files that have
+    /// digests, and every hash set; nil when there is no hash set (no hit is possible).
+    public func hitInputs() async throws -> (files: [Int64: StoredFile], sets: [Int64: StoredHashSet])? {
+        var files: [Int64: StoredFile] = [:]
+        for file in try await self.files(collection: nil) where file.state == .done && file.importedFrom == nil && file.digests != nil {
+            files[file.id] = file
+        }
+        var sets: [Int64: StoredHashSet] = [:]
+        for set in try await hashSets() { sets[set.id] = set }
+        return sets.isEmpty ? nil : (files, sets)
+    }
+}
+
 /// One record of a hash set as stored (digests lower-case hex).
 public struct KnownHashRecord: Sendable, Equatable {
     public var md5: String?

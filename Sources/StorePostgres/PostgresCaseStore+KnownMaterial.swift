@@ -186,13 +186,7 @@ extension PostgresCaseStore: KnownMaterialStore {
     }
 
     public func knownFileHits() async throws -> [KnownFileHit] {
-        var files: [Int64: StoredFile] = [:]
-        for file in try await self.files(collection: nil) where file.state == .done && file.importedFrom == nil && file.digests != nil {
-            files[file.id] = file
-        }
-        var sets: [Int64: StoredHashSet] = [:]
-        for set in try await hashSets() { sets[set.id] = set }
-        if sets.isEmpty { return [] }
+        guard let (files, sets) = try await hitInputs() else { return [] }
         let pairs: [(fileID: Int64, matchedBy: String, record: KnownHashRecord, setID: Int64)] = try await read { c, l in
             var out: [(Int64, String, KnownHashRecord, Int64)] = []
             var seen = Set<[Int64]>()
