@@ -45,15 +45,31 @@ extension Matcher {
                              touched: w.touched.map { references[$0].videoID }.sorted())
     }
 
-    /// Whether `a` is the query side when a pair is aligned in its canonical orientation: the
-    /// file whose sampled time ends first (the excerpt, found in the longer file), on equal ends
-    /// the one with the larger video id. A property of the two files only, never of the others
-    /// in the case.
+    /// Whether `a` is the query side when a pair is aligned in its canonical orientation: of two
+    /// files sampled at clearly different rates (median spacing more than `denserSampling`
+    /// apart: a scan at 1 frame/s against imported every-frame vPDQ hashes) the sparser one,
+    /// whose every sample has a reference frame near it on the line (from the denser side, the
+    /// frames between two of its samples would be aligned to the nearest sample, tens of bits
+    /// off); else the file whose sampled time ends first (the excerpt, found in the longer file),
+    /// on equal ends the one with the larger video id. A property of the two files only, never
+    /// of the others in the case.
     public static func isCanonicalQuery(_ a: VideoFrames, over b: VideoFrames) -> Bool {
+        let (ia, ib) = (VideoFrames.typicalInterval(a.frames.map(\.timestamp)), VideoFrames.typicalInterval(b.frames.map(\.timestamp)))
+        if max(ia, ib) > denserSampling * min(ia, ib) { return ia > ib }
         let (ea, eb) = (sampledEnd(a), sampledEnd(b))
         if ea != eb { return ea < eb }
         return a.videoID > b.videoID
     }
+
+    /// How much sparser one file's sampling must be for it to be the query side: 1.5× its
+    /// median spacing. Scans of one case share their sampling (1 s, or `--every`) and stay below
+    /// it, as do frame-rate changes at a fixed sampling interval; imported vPDQ hashes of every
+    /// frame (1/25–1/30 s) or of one frame a second against a 0.5-s scan are above it.
+    /// Measured on ThreatExchange's videos against their published every-frame hashes
+    /// (`ImportInteropTests`): from the scan's side the mean distance of each video to its own
+    /// hashes is 0–1.9 bits over its whole length; from the hashes' side 10–17.6 bits and spans
+    /// cut short.
+    static let denserSampling = 1.5
 
     static func sampledEnd(_ video: VideoFrames) -> Double { video.sampledEnd }
 

@@ -118,6 +118,7 @@ extension MatchRunner {
     static func pairSegments(of query: VideoFrames, matcher: Matcher, videos: [Int64: VideoFrames],
                              queries: [Int64: VideoFrames], reverse: ReverseEvidence) -> [MatchSegment] {
         let own = matcher.evidence(query: query)
+        let queryIDs = Set(queries.keys)
         var segments: [MatchSegment] = []
         for partner in own.matchedReferences {
             guard let other = videos[partner] else { continue }
@@ -129,6 +130,7 @@ extension MatchRunner {
                 theirs = reverse.evidence(of: other)
             }
             segments += matcher.pairSegments(query, other, aEvidence: own, bEvidence: theirs)
+                .map { fromQuerySide($0, queries: queryIDs) }
         }
         return segments
     }

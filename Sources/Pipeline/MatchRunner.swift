@@ -214,6 +214,7 @@ public struct MatchRunner: Sendable {
             guard let a = videos[pair[0]], let b = videos[pair[1]] else { continue }
             direct += matcher.pairSegments(a, b, aEvidence: evidence[pair[0]] ?? reverseEvidence[pair[0]],
                                            bEvidence: evidence[pair[1]] ?? reverseEvidence[pair[1]])
+                .map { Self.fromQuerySide($0, queries: queryIDs) }
         }
         for q in queries {
             guard let old = reused[q.videoID] else { continue }
@@ -253,6 +254,14 @@ public struct MatchRunner: Sendable {
                             indexedHashes: matcher.indexedHashCount, indexBytes: matcher.indexByteCount,
                             reusedRun: reused.count > partners.count ? reusedRun : nil, reusedQueries: reused.count - partners.count,
                             persistentIndex: inputs.report)
+    }
+
+    /// A segment of a pair with one file that is not a query (two collections), seen from the
+    /// query's side: aligned in the pair's canonical orientation, then turned round when that
+    /// put the reference first (`MatchSegment.swapped` relabels the same spans exactly), so
+    /// that `--query ev --reference known` lists the evidence as the query.
+    static func fromQuerySide(_ s: MatchSegment, queries: Set<Int64>) -> MatchSegment {
+        !queries.contains(s.queryVideoID) && queries.contains(s.referenceVideoID) ? s.swapped : s
     }
 
     /// The run's segments made of the pairs' direct segments (in any order; a shared run

@@ -46,6 +46,10 @@ public struct ImportSummary: Sendable, Equatable {
     public var items: Int
     public var replaced: Int
     public var frames: Int
+
+    public init(collection: String, items: Int, replaced: Int, frames: Int) {
+        self.collection = collection; self.items = items; self.replaced = replaced; self.frames = frames
+    }
 }
 
 /// Why an import was refused before anything was written.
@@ -75,7 +79,7 @@ public enum KnownMaterialError: Error, Sendable, Equatable, CustomStringConverti
 
 /// Known material beside the case's own files: reference items imported from hash files
 /// (vPDQ). A backend that implements it can hold imported collections; `CaseStore` alone
-/// cannot (the commands say so). `SQLiteCaseStore` implements it.
+/// cannot (the commands say so). `SQLiteCaseStore` and `PostgresCaseStore` implement it.
 ///
 /// Promises:
 /// - `importItems` is one transaction: every item the producer hands over is stored, or none
@@ -107,6 +111,20 @@ public protocol KnownMaterialStore: CaseStore {
     func knownFileHits() async throws -> [KnownFileHit]
 }
 
+extension KnownMaterialStore {
+    /// What `knownFileHits` looks digests up for, by id: the done, decoded files that have
+    /// digests, and every hash set; nil when there is no hash set (no hit is possible).
+    public func hitInputs() async throws -> (files: [Int64: StoredFile], sets: [Int64: StoredHashSet])? {
+        var files: [Int64: StoredFile] = [:]
+        for file in try await self.files(collection: nil) where file.state == .done && file.importedFrom == nil && file.digests != nil {
+            files[file.id] = file
+        }
+        var sets: [Int64: StoredHashSet] = [:]
+        for set in try await hashSets() { sets[set.id] = set }
+        return sets.isEmpty ? nil : (files, sets)
+    }
+}
+
 /// One record of a hash set as stored (digests lower-case hex).
 public struct KnownHashRecord: Sendable, Equatable {
     public var md5: String?
@@ -134,6 +152,12 @@ public struct StoredHashSet: Sendable, Equatable {
     public var importedAt: Date
     /// True when it replaced an earlier import of the same source.
     public var replaced: Bool = false
+
+    public init(id: Int64, collection: String, sourcePath: String, sha256: String, format: String, records: Int, importedAt: Date,
+                replaced: Bool = false) {
+        self.id = id; self.collection = collection; self.sourcePath = sourcePath; self.sha256 = sha256; self.format = format
+        self.records = records; self.importedAt = importedAt; self.replaced = replaced
+    }
 }
 
 /// An evidence file whose digest is in a hash set.
@@ -143,6 +167,10 @@ public struct KnownFileHit: Sendable, Equatable {
     /// Which digest matched: md5, sha1 or sha256 (the strongest of those that did).
     public var matchedBy: String
     public var record: KnownHashRecord
+
+    public init(file: StoredFile, hashSet: StoredHashSet, matchedBy: String, record: KnownHashRecord) {
+        self.file = file; self.hashSet = hashSet; self.matchedBy = matchedBy; self.record = record
+    }
 }
 
 extension AuditEvent {

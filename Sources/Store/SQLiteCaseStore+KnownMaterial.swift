@@ -175,13 +175,7 @@ extension SQLiteCaseStore {
     }
 
     public func knownFileHits() async throws -> [KnownFileHit] {
-        var files: [Int64: StoredFile] = [:]
-        for file in try await self.files(collection: nil) where file.state == .done && file.importedFrom == nil && file.digests != nil {
-            files[file.id] = file
-        }
-        var sets: [Int64: StoredHashSet] = [:]
-        for set in try await hashSets() { sets[set.id] = set }
-        if sets.isEmpty { return [] }
+        guard let (files, sets) = try await hitInputs() else { return [] }
         let pairs: [(fileID: Int64, matchedBy: String, record: KnownHashRecord, setID: Int64, recordID: Int64)] = try await guarded {
             try await self.pool.read { db in
                 var out: [(Int64, String, KnownHashRecord, Int64, Int64)] = []

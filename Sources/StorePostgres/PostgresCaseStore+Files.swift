@@ -167,6 +167,11 @@ extension PostgresCaseStore {
                               updatedAt: try r.value("updated_at"), warning: try r.value("warning"))
         guard let retry = FailureRetry(storageKey: retryKey) else { throw corrupt("files", "retry", retryKey ?? "") }
         file.retry = retry
+        if let format: String = try r.value("imported_format") {
+            let roleText: String = try r.value("import_role", as: String?.self) ?? ImportRole.reference.rawValue
+            guard let role = ImportRole(rawValue: roleText) else { throw corrupt("files", "import_role", roleText) }
+            file.importedFrom = ImportedSource(format: format, sha256: try r.value("imported_sha256", as: String?.self) ?? "", role: role)
+        }
         return file
     }
 }

@@ -9,18 +9,25 @@ extension PostgresCaseStore {
     static func replaceRows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64, with hashes: [FrameHash]) async throws {
         try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table.rawValue) WHERE file_id = $1", binds: binds(fileID)), logger: l)
         guard !hashes.isEmpty else { return }
+        try await insertRows(c, l, table: table, fileID: fileID, hashes)
+        try await replaceDihedralRows(c, l, table: table, fileID: fileID, with: hashes)
+    }
+
+    /// Inside a transaction: `hashes` as rows of `table` (not their dihedral hashes), in one
+    /// statement.
+    static func insertRows(_ c: PostgresConnection, _ l: Logger, table: FrameHashTable, fileID: Int64, _ hashes: [FrameHash]) async throws {
+        guard !hashes.isEmpty else { return }
         var b = PostgresBindings(capacity: 6)
         b.append(fileID)
-        b.append(hashes.map(\.index))
-        b.append(hashes.map(\.timestamp))
-        b.append(hashes.map(\.quality))
-        b.append(hashes.map { ByteBuffer(bytes: $0.hash.bytes) })
-        b.append(hashes.map { ByteBuffer(bytes: $0.mirrorHash.bytes) })
+        b.append(BinaryArray(int8: hashes.map(\.index)))
+        b.append(BinaryArray(float8: hashes.map(\.timestamp)))
+        b.append(BinaryArray(int8: hashes.map(\.quality)))
+        b.append(BinaryArray(bytea: hashes.map(\.hash.bytes)))
+        b.append(BinaryArray(bytea: hashes.map(\.mirrorHash.bytes)))
         try await c.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(table.rawValue) (file_id, frame_index, timestamp_s, quality, hash, mirror_hash)
             SELECT $1, i, t, q, h, m FROM unnest($2::int8[], $3::float8[], $4::int8[], $5::bytea[], $6::bytea[]) AS u(i, t, q, h, m)
             """, binds: b), logger: l)
-        try await replaceDihedralRows(c, l, table: table, fileID: fileID, with: hashes)
     }
 
     /// Inside a transaction, beside `replaceRows`: a file's dihedral rows of `table` replaced by
@@ -34,8 +41,8 @@ extension PostgresCaseStore {
         var b = PostgresBindings(capacity: 4)
         b.append(fileID)
         b.append(kind)
-        b.append(turned.map(\.0))
-        b.append(turned.map { ByteBuffer(bytes: $0.1.bytes) })
+        b.append(BinaryArray(int8: turned.map(\.0)))
+        b.append(BinaryArray(bytea: turned.map(\.1.bytes)))
         try await c.query(PostgresQuery(unsafeSQL: """
             INSERT INTO dihedral_frames (file_id, kind, frame_index, hashes)
             SELECT $1, $2, i, h FROM unnest($3::int8[], $4::bytea[]) AS u(i, h)

@@ -33,3 +33,22 @@ extension PostgresCaseStore {
         try await executeRaw(url: adminURL, ["DROP DATABASE IF EXISTS \(name) WITH (FORCE)"])
     }
 }
+
+extension PostgresCaseStore {
+    /// For tests: the definitions of `table`'s indexes, by name, each with its object id (a
+    /// rebuilt index has a new one).
+    package func indexes(table: String) async throws -> [(definition: String, oid: Int64)] {
+        try await read { c, l in
+            try await c.query("""
+                SELECT indexdef, indexrelid::bigint FROM pg_indexes JOIN pg_class ON pg_class.relname = pg_indexes.indexname
+                    JOIN pg_index ON pg_index.indexrelid = pg_class.oid
+                WHERE pg_indexes.schemaname = current_schema() AND pg_indexes.tablename = \(table) ORDER BY indexname
+                """, logger: l).collect().map { try $0.decode((String, Int64).self) }
+        }.map { (definition: $0.0, oid: $0.1) }
+    }
+
+    /// For tests: how many records of every hash set have `md5`.
+    package func knownHashCount(md5: String) async throws -> Int {
+        try await read { c, l in try await c.query("SELECT count(*) FROM known_hashes WHERE md5 = \(md5)", logger: l).collect().first?.decode(Int.self) ?? 0 }
+    }
+}

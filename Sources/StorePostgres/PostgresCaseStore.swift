@@ -56,11 +56,13 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     public func close() async { await gate.close() }
 
     /// Runs a call in a task of its own (cancelling the caller does not interrupt it) and turns
-    /// its errors into `StoreError`.
+    /// its errors into `StoreError` (a `CallerError` leaves as the error it wraps).
     func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let location = self.location
         return try await Task {
-            do { return try await body() } catch { throw PostgresErrors.storeError(error, location: location, connecting: false) }
+            do { return try await body() } catch let error as CallerError { throw error.error } catch {
+                throw PostgresErrors.storeError(error, location: location, connecting: false)
+            }
         }.value
     }
 

@@ -61,6 +61,8 @@ final class PostgresConnectionGate: @unchecked Sendable {
         let connection = try await connected()
         do {
             return try await body(connection, logger)
+        } catch let error as CallerError {
+            throw error
         } catch {
             throw PostgresErrors.storeError(error, location: location, connecting: false)
         }
@@ -128,6 +130,14 @@ final class IDCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
     func next() -> Int { lock.withLock { value += 1; return value } }
+}
+
+/// An error of the caller's, not of the server (an import's producer failed to parse its file,
+/// an import was refused): thrown inside a call as this, it leaves the store as the error it
+/// wraps, not turned into a `StoreError`. The call's transaction is rolled back all the same.
+struct CallerError: Error {
+    let error: any Error
+    init(_ error: any Error) { self.error = error }
 }
 
 /// PostgresNIO's errors in Keyprint's words.

@@ -220,7 +220,50 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // Known material (`KnownMaterialStore`), as SQLite's `v10-imported-hashes`,
+        // `v11-hash-sets` and `v12-ignore-lists` in one step: the marks of an item imported from
+        // a hash file on its `files` row (NULL for a file a scan decoded), and hash sets of known
+        // files with their records. Digests are lower-case hex compared byte by byte (COLLATE
+        // "C", whatever the database's collation), each with a partial index for the hits.
+        Migration(name: "pg6-known-material", statements: [
+            """
+            ALTER TABLE files ADD COLUMN imported_format TEXT, ADD COLUMN imported_sha256 TEXT,
+                ADD COLUMN import_role TEXT CHECK (import_role IN ('reference', 'ignore'))
+            """,
+            """
+            CREATE TABLE hash_sets (
+                id BIGSERIAL PRIMARY KEY,
+                collection TEXT NOT NULL,
+                source_path TEXT NOT NULL,
+                source_sha256 TEXT NOT NULL,
+                format TEXT NOT NULL,
+                records BIGINT NOT NULL,
+                imported_at TIMESTAMPTZ NOT NULL,
+                UNIQUE (collection, source_path)
+            )
+            """,
+            """
+            CREATE TABLE known_hashes (
+                id BIGSERIAL PRIMARY KEY,
+                set_id BIGINT NOT NULL REFERENCES hash_sets(id) ON DELETE CASCADE,
+                md5 TEXT COLLATE "C",
+                sha1 TEXT COLLATE "C",
+                sha256 TEXT COLLATE "C",
+                category TEXT,
+                media_id TEXT,
+                note TEXT
+            )
+            """,
+            "CREATE INDEX known_hashes_set ON known_hashes(set_id)",
+        ] + digestIndexes.map(\.create)),
     ]
+
+    /// The digest indexes of `known_hashes`, as `pg6-known-material` makes them (and a large
+    /// hash-set import makes them again: `PostgresCaseStore.importHashSet`). Part of a shipped
+    /// migration: never change them; a new migration may replace them.
+    static let digestIndexes: [(name: String, create: String)] = ["md5", "sha1", "sha256"].map { column in
+        ("known_hashes_\(column)", "CREATE INDEX known_hashes_\(column) ON known_hashes(\(column)) WHERE \(column) IS NOT NULL")
+    }
 
     /// One of the three hash tables (whole frames, region crops, pictures inside letterbox
     /// bars): the same columns, as in the SQLite schema.

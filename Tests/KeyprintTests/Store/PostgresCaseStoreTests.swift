@@ -4,6 +4,7 @@ import Testing
 @testable import KeyprintStore
 @testable import KeyprintStorePostgres
 @testable import KeyprintPipeline
+@testable import KeyprintImport
 
 /// What is particular to the PostgreSQL backend: its URL, password lookup and redaction, its
 /// schema table, and the faults that must get clear answers (against the real server).
@@ -145,6 +146,118 @@ import Testing
             #expect(try await second.appliedMigrations() == PostgresSchema.migrations.map(\.name))
             #expect(try await second.frames(fileID: ids[0]).count == 1)
             await second.close()
+        }
+    }
+
+    /// A case made before `pg6-known-material` (its files and frames in place): a command that
+    /// only reads asks for a writing one first; the first writer adds the tables, after which
+    /// the old files read as decoded ones and known material can be imported beside them.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func aCaseFromBeforeTheKnownMaterialMigrationGetsItOnTheFirstWrite() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            let older = PostgresSchema.migrations.prefix { $0.name != "pg6-known-material" }
+            #expect(older.count == PostgresSchema.migrations.count - 1)
+            try await PostgresCaseStore.executeRaw(url: url, [PostgresSchema.createTable] + older.flatMap(\.statements)
+                + older.map { "INSERT INTO keyprint_migrations (name) VALUES ('\($0.name)')" } + [
+                    "INSERT INTO files (collection, root, relative_path, state, md5, sha1, sha256, frame_count, updated_at) VALUES ('c', '/e', 'a.mp4', 'done', 'm', 's', 'h', 1, now())",
+                    "INSERT INTO frames (file_id, frame_index, timestamp_s, quality, hash, mirror_hash) SELECT id, 0, 0, 90, decode(repeat('ab', 32), 'hex'), decode(repeat('cd', 32), 'hex') FROM files",
+                ])
+            do {
+                _ = try await PostgresCaseStore.open(url, access: .read)
+                Issue.record("a case without pg6-known-material was opened for reading")
+            } catch let error as StoreError {
+                #expect(error.description.contains("pg6-known-material"), "\(error)")
+            }
+            let store = try await PostgresCaseStore.open(url, access: .write)
+            #expect(try await store.appliedMigrations() == PostgresSchema.migrations.map(\.name))
+            let files = try await store.files(collection: nil)
+            #expect(files.count == 1 && files.first?.importedFrom == nil && files.first?.digests?.md5 == "m")
+            #expect(try await store.frames(fileID: files[0].id).count == 1)
+            #expect(try await store.hashSets().isEmpty)
+            #expect(try await store.knownFileHits().isEmpty)
+            _ = try await store.importHashSet(collection: "sets", sourcePath: "/s.csv", commandLine: "t", expectedRecords: 1) { add in
+                try add(KnownHashRecord(md5: "m", sha1: nil, sha256: nil, category: "2", mediaID: nil, note: nil))
+                return ("csv", "00")
+            }
+            #expect(try await store.knownFileHits().map(\.file.relativePath) == ["a.mp4"])
+            await store.close()
+        }
+    }
+
+    /// A large hash set is imported with the digest indexes dropped and built again in the same
+    /// transaction (`PostgresCaseStore.rebuildsDigestIndexes`, SQLite's rule): they come back
+    /// as `pg6-known-material` made them (new ones: new object ids), lookups find the records,
+    /// and a failing import of a large set leaves the earlier set and the indexes as they were.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func aLargeHashSetRebuildsTheDigestIndexesAsTheMigrationMadeThem() async throws {
+        let folder = try TemporaryFolder("keyprint-pg-index-rebuild")
+        defer { folder.remove() }
+        _ = try await TestPostgres.withStore { store in
+            let migrated = try await store.indexes(table: "known_hashes")
+            #expect(migrated.map(\.definition).filter { $0.contains("WHERE") }.count == 3, "\(migrated.map(\.definition))")
+            let target = "0123456789abcdef0123456789abcdef"
+            let big = folder.path + "/big.csv"
+            try HashSetIndexRebuildTests.writeCSV(big, count: 12_000, seed: 1, last: target)
+            let set = try await HashSetImporter(store: store).run(path: big, collection: "sets", commandLine: "test")
+            #expect(set.records == 12_000)
+            let rebuilt = try await store.indexes(table: "known_hashes")
+            #expect(rebuilt.map(\.definition) == migrated.map(\.definition))
+            #expect(Set(rebuilt.map(\.oid)).intersection(migrated.map(\.oid)).count == 2, "only the primary key and set_id indexes stay")
+            #expect(try await store.knownHashCount(md5: target) == 1)
+
+            // A large set whose last line is malformed: nothing of it is stored, the indexes stay.
+            let bad = folder.path + "/bad.csv"
+            try HashSetIndexRebuildTests.writeCSV(bad, count: 12_000, seed: 2, trailer: "zz,,,\n")
+            await #expect(throws: ImportError.self) {
+                _ = try await HashSetImporter(store: store).run(path: bad, collection: "sets", commandLine: "test")
+            }
+            #expect(try await store.hashSets().map(\.records) == [12_000])
+            #expect(try await store.indexes(table: "known_hashes").map(\.oid) == rebuilt.map(\.oid))
+            #expect(try await store.knownHashCount(md5: target) == 1)
+
+            // A small set next to the large one goes in without a rebuild, and is found too.
+            let small = folder.path + "/small.csv"
+            try HashSetIndexRebuildTests.writeCSV(small, count: 10, seed: 3, last: target)
+            _ = try await HashSetImporter(store: store).run(path: small, collection: "sets", commandLine: "test")
+            #expect(try await store.indexes(table: "known_hashes").map(\.oid) == rebuilt.map(\.oid))
+            #expect(try await store.knownHashCount(md5: target) == 2)
+            #expect(try await store.hashSets().map(\.records).sorted() == [10, 12_000])
+        }
+    }
+
+    /// Two machines importing into one case at once (two stores, two sessions): two large hash
+    /// sets both go in (their index rebuilds take turns instead of deadlocking), and the same
+    /// vPDQ item imported twice at once leaves one item, the second import replacing the first.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipReason))
+    func importsFromTwoMachinesAtOnceTakeTurns() async throws {
+        _ = try await TestPostgres.withDatabase { url in
+            let a = try await PostgresCaseStore.open(url, access: .write), b = try await PostgresCaseStore.open(url, access: .write)
+            @Sendable func set(_ store: PostgresCaseStore, _ name: String) async throws -> StoredHashSet {
+                try await store.importHashSet(collection: name, sourcePath: "/\(name).csv", commandLine: "t", expectedRecords: 20_000) { add in
+                    for i in 0..<20_000 {
+                        try add(KnownHashRecord(md5: KnownMaterialContract.hex(i, bytes: 16, salt: UInt64(name.utf8.first!)), sha1: nil, sha256: nil,
+                                                category: name, mediaID: nil, note: nil))
+                    }
+                    return ("csv", name)
+                }
+            }
+            async let x = set(a, "x")
+            async let y = set(b, "y")
+            let sets = try await [x, y]
+            #expect(sets.map(\.records) == [20_000, 20_000])
+            #expect(try await a.hashSets().map(\.collection) == ["x", "y"])
+            #expect(try await a.indexes(table: "known_hashes").count == 5)
+
+            let item = KnownMaterialContract.item("a.txt", frames: 30)
+            async let first = a.importItems(collection: "k", commandLine: "t") { add in try add(item) }
+            async let second = b.importItems(collection: "k", commandLine: "t") { add in try add(item) }
+            let summaries = try await [first, second]
+            #expect(summaries.map(\.replaced).sorted() == [0, 1])
+            let files = try await a.files(collection: "k")
+            #expect(files.count == 1)
+            #expect(try await a.frames(fileID: files[0].id).count == 30)
+            await a.close()
+            await b.close()
         }
     }
 }
