@@ -10,12 +10,15 @@ import KeyprintMatch
 /// two collections gives the same segments.
 ///
 /// The matcher over the queries is built on the first lookup only (a run whose pairs all lie
-/// within the query collection builds none) and shared by every lookup of the run.
+/// within the query collection builds none) and shared by every lookup of the run; each
+/// reference's evidence is kept once computed (in a divided run one reference can partner
+/// several of a worker's queries).
 final class ReverseEvidence: @unchecked Sendable {
     private let queries: [VideoFrames]
     private let settings: MatchSettings
     private let lock = NSLock()
     private var matcher: Matcher?
+    private var found: [Int64: QueryEvidence] = [:]
 
     init(queries: [VideoFrames], settings: MatchSettings) {
         self.queries = queries
@@ -24,12 +27,15 @@ final class ReverseEvidence: @unchecked Sendable {
 
     /// `reference`'s evidence against the queries.
     func evidence(of reference: VideoFrames) -> QueryEvidence {
-        let built: Matcher = lock.withLock {
-            if let matcher { return matcher }
-            let made = Matcher(references: queries, settings: settings)
+        let (built, kept): (Matcher, QueryEvidence?) = lock.withLock {
+            if let kept = found[reference.videoID], let matcher { return (matcher, kept) }
+            let made = matcher ?? Matcher(references: queries, settings: settings)
             matcher = made
-            return made
+            return (made, nil)
         }
-        return built.evidence(query: reference)
+        if let kept { return kept }
+        let computed = built.evidence(query: reference)
+        lock.withLock { found[reference.videoID] = computed }
+        return computed
     }
 }
