@@ -22,7 +22,11 @@ import KeyprintModel
 ///
 /// Dense sampling (`isDense`) would leave the buffer spanning about a second, too little motion
 /// to find a pane: the caller then adds only a 1-s subset of its samples (`denseRegionInterval`;
-/// `VideoHasher.hashWithRegions`), so the shots, regions and region hashes are those of a 1-s scan.
+/// `VideoHasher.hashWithRegions`), so the shots and regions are those of a 1-s scan. Under
+/// interval sampling the other samples come through `addBetween` and get their shot's region
+/// hash without taking part in detection (a trimmed copy's dense samples then meet region hashes
+/// of the same instants: on three seeded sample sets at 0.5 s, 16 of 23 trims linked against 0
+/// when the in-between samples borrowed the region hash of the nearest 1-s sample).
 ///
 /// Buffered luma is kept as 16-bit fixed point (1/256 of a level: the decoder's luma is a
 /// weighted sum of 8-bit R, G, B, so it has fractions; rounding it to 8 bits moved region hashes
@@ -50,6 +54,8 @@ public struct RegionHashing {
         var width: Int
         var height: Int
         var luma: [UInt16]
+        /// A detection frame (`add`), not one between (`addBetween`): only these refine edges.
+        var detects = true
     }
 
     private var shots: [ShotRegion] = []
@@ -80,6 +86,15 @@ public struct RegionHashing {
     /// 1 s): only a 1-s subset of its samples then goes to region hashing. Key frames are sparse.
     public static func isDense(_ sampling: SamplingMode) -> Bool { sampling.isDense }
 
+    /// Whether every sample of `sampling` gets a region hash (`addBetween` for the samples
+    /// outside the 1-s subset): interval sampling does, so that a whole-frame match between
+    /// two dense samples is checked against the same two frames' regions; every-frame sampling
+    /// keeps region hashes on the 1-s subset (the others borrow them), as a crop and PDQ of
+    /// each decoded frame would double its cost.
+    public static func hashesEverySample(_ sampling: SamplingMode) -> Bool {
+        if case .interval = sampling { return true } else { return false }
+    }
+
     /// Takes the next sampled frame (in time order) with its whole-frame hash.
     public mutating func add(_ frame: LumaFrame, whole: FrameHash) {
         let thumbnail = frame.thumbnail(width: thumbnailWidth)
@@ -99,6 +114,25 @@ public struct RegionHashing {
         pendingBytes += 2 * frame.width * frame.height
         let next = 2 * frame.width * frame.height
         if thumbnails.count >= maxBufferedFrames || pendingBytes + next > maxBufferedBytes {
+            decide(detector.detectRegionAndPicture(thumbnails))
+        }
+    }
+
+    /// Takes a sampled frame between two detection frames (dense interval sampling,
+    /// `VideoHasher.hashWithRegions`): it gets the region hash of its shot's region, like any
+    /// frame, but plays no part in finding cuts or regions, which stay those of the 1-s subset
+    /// passed to `add`. Before the shot's region is decided it waits in the buffer (its bytes
+    /// count; it does not count as a detection frame).
+    public mutating func addBetween(_ frame: LumaFrame, whole: FrameHash) {
+        guard shotStart != nil else { return add(frame, whole: whole) }
+        if decided {
+            regionFrames.append(regionHash(frame, whole: whole, region))
+            if let picture { pictureFrames.append(regionHash(frame, whole: whole, picture)) }
+            return
+        }
+        pending.append(Pending(whole: whole, width: frame.width, height: frame.height, luma: Self.quantized(frame.pixels), detects: false))
+        pendingBytes += 2 * frame.width * frame.height
+        if pendingBytes + 2 * frame.width * frame.height > maxBufferedBytes {
             decide(detector.detectRegionAndPicture(thumbnails))
         }
     }
@@ -123,7 +157,7 @@ public struct RegionHashing {
     }
 
     private mutating func decide(_ found: (region: NormalizedRect?, picture: NormalizedRect?)) {
-        let region = found.region.map { refined($0, pending) }
+        let region = found.region.map { refined($0, pending.filter(\.detects)) }
         decided = true
         self.region = region
         self.picture = region == nil ? nil : found.picture

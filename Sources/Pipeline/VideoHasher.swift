@@ -27,9 +27,11 @@ public enum VideoHasher {
     /// (`RegionHashing`, configured by `regionHashing`: a content region per shot, its crop
     /// hashed), in one decode pass. When the sampling is dense (`RegionHashing.isDense`: every
     /// frame, or intervals under 1 s) only the frames a 1-s sampler would pick (the first at or
-    /// after each whole second) go to `RegionHashing`, so their shots, regions and region hashes
-    /// are those of a 1-s scan and the region hashes cover that subset only; otherwise every
-    /// sampled frame does. `body` sees each whole-frame hash as it is made (for progress and
+    /// after each whole second) find cuts and regions, so the shots and regions are those of a
+    /// 1-s scan; under interval sampling the other samples are cropped to their shot's region
+    /// too (`RegionHashing.addBetween`, `hashesEverySample`), so every sample has a region hash,
+    /// while under every-frame sampling region hashes cover the 1-s subset only. Otherwise every
+    /// sampled frame goes to `RegionHashing`. `body` sees each whole-frame hash as it is made (for progress and
     /// cancellation); the result holds all of them.
     public static func hashWithRegions(path: String, options: DecodeOptions, regions: Bool,
                                        regionHashing: RegionHashing = RegionHashing(),
@@ -53,6 +55,7 @@ public enum VideoHasher {
         var regionHashing = regionHashing
         let options = reader.options
         var regionSampler = RegionHashing.isDense(options.sampling) ? IntervalSampler(seconds: RegionHashing.denseRegionInterval) : nil
+        let regionsEverySample = RegionHashing.hashesEverySample(options.sampling)
         let hasher = PDQHasher(exactMirror: true)
         var frames: [FrameHash] = []
         var firstFrameSize: (width: Int, height: Int)?
@@ -65,7 +68,10 @@ public enum VideoHasher {
             try body(hash)
             frames.append(hash)
             guard regions else { return }
-            if regionSampler?.accepts(time: frame.timestamp) == false { return }
+            if regionSampler?.accepts(time: frame.timestamp) == false {
+                if regionsEverySample { regionHashing.addBetween(frame, whole: hash) }
+                return
+            }
             regionHashing.add(frame, whole: hash)
         }
         let (shots, regionFrames) = regions ? regionHashing.finish() : ([], [])
@@ -90,8 +96,8 @@ public struct VideoHashes: Sendable {
     public var shots: [ShotRegion]
     /// Region hashes, in time order, each with the index and timestamp of its entry of
     /// `frames` (a frame of a shot without a region carries its whole-frame hash): one per entry
-    /// of `frames`, or under dense sampling one per frame of the 1-s subset
-    /// (`RegionHashing.isDense`); empty when `shots` is.
+    /// of `frames`, or under every-frame sampling one per frame of the 1-s subset
+    /// (`RegionHashing.hashesEverySample`); empty when `shots` is.
     public var regionFrames: [FrameHash]
     /// Hashes of the picture inside letterbox bars, for frames whose shot has bars around a
     /// smaller content region (`RegionHashing.pictureFrames`); often empty.

@@ -202,11 +202,13 @@ import Testing
         #expect(longest <= RegionHashing().maxBufferedFrames)
     }
 
-    /// Dense sampling hashes regions in the same pass on the frames a 1-s scan samples: the
-    /// same shots and the same region hashes as that scan, each at the index and timestamp of
-    /// one of the dense scan's own frames.
+    /// Dense sampling finds shots and regions in the same pass on the frames a 1-s scan
+    /// samples: the same shots as that scan. Every-frame sampling hashes regions on that subset
+    /// only (the same region hashes, each at the index and timestamp of one of the dense scan's
+    /// own frames); interval sampling gives every sample the hash of its shot's region, the
+    /// 1-s subset's equal to the 1-s scan's.
     @Test(arguments: [SamplingMode.interval(seconds: 0.25), .allFrames])
-    func denseSamplingHashesRegionsOnTheOneSecondSubset(_ sampling: SamplingMode) async throws {
+    func denseSamplingFindsRegionsOnTheOneSecondSubset(_ sampling: SamplingMode) async throws {
         let file = TestPaths.samples.appendingPathComponent("reuploads/compilation.mp4").path
         // Both with their default luma: a dense scan's 1-s frames take vPDQ's exact luma, as a
         // 1-s scan's do (`DecodeOptions.exactLumaInterval`).
@@ -214,8 +216,24 @@ import Testing
         let dense = try VideoHasher.hashWithRegions(path: file, options: DecodeOptions(sampling: sampling), regions: true)
         #expect(everySecond.shots.count > 1 && dense.shots == everySecond.shots)
         #expect(dense.frames.count > 3 * everySecond.frames.count)
-        #expect(dense.regionFrames == everySecond.regionFrames)
         let denseFrames = Set(dense.frames.map { "\($0.index)@\($0.timestamp)" })
         #expect(dense.regionFrames.allSatisfy { denseFrames.contains("\($0.index)@\($0.timestamp)") })
+        if RegionHashing.hashesEverySample(sampling) {
+            #expect(dense.regionFrames.map(\.index) == dense.frames.map(\.index))
+            let oneSecond = Set(everySecond.frames.map(\.index))
+            #expect(dense.regionFrames.filter { oneSecond.contains($0.index) } == everySecond.regionFrames)
+            // The samples between are cropped, not given their whole-frame hash: in a shot
+            // with a region most differ from it.
+            let between = zip(dense.frames, dense.regionFrames).filter { !oneSecond.contains($0.0.index) }
+            let cropped = between.filter { $0.0.hash != $0.1.hash }.count
+            #expect(cropped * 2 > between.count, "\(cropped) of \(between.count) in-between samples have a region hash of their own")
+        } else {
+            #expect(dense.regionFrames == everySecond.regionFrames)
+        }
+    }
+
+    @Test func intervalSamplingHashesRegionsOnEverySample() {
+        #expect(RegionHashing.hashesEverySample(.interval(seconds: 0.5)) && RegionHashing.hashesEverySample(.interval(seconds: 1)))
+        #expect(!RegionHashing.hashesEverySample(.allFrames) && !RegionHashing.hashesEverySample(.keyframes))
     }
 }
